@@ -1,0 +1,11 @@
+"""nielsen_net: the network of Nielsen's *Neural Networks and Deep Learning*, from scratch in numpy.
+
+`Network` trains fully connected nets of any depth by matrix-based mini-batch SGD; `load_mnist`
+reads (and if needed downloads) MNIST with the book's split.
+"""
+
+from .history import History
+from .network import Network
+
+__all__ = ["History", "Network"]
+__version__ = "0.1.0"

@@ -1,0 +1,117 @@
+"""Activation functions, each next to its derivative, looked up by name.
+
+Every activation has `fn(z) -> a` and `prime(z, a) -> sigma'(z)`, both elementwise on arrays of
+shape (m, n). `prime` takes the stored activation `a` as well as `z` because some derivatives
+are cheapest from it: sigmoid'(z) = a (1 - a) needs no second `exp`.
+
+`backward(z, a, grad)` applies the transposed Jacobian of the layer to `grad` (= dC/da): for an
+elementwise activation that is the Hadamard product `grad * sigma'(z)` of the book's BP1; softmax
+couples its outputs, so it overrides it. Softmax is an output activation only: it has no
+elementwise derivative, so it cannot sit in a hidden layer.
+
+Left out: parametric activations learned during training, and anything not in the book or the
+mission (ELU, GELU, ...). Adding one is one class and one table entry.
+"""
+
+import numpy as np
+
+from .validation import choose
+
+
+class Activation:
+    """The interface: subclasses define `fn` and `prime`."""
+
+    name = "activation"
+
+    def backward(self, z, a, grad):
+        """(dC/dz) for (dC/da) = `grad`; all (m, n). BP1's Hadamard product for elementwise units."""
+        return grad * self.prime(z, a)
+
+    def __repr__(self):
+        return self.name
+
+
+class Sigmoid(Activation):
+    name = "sigmoid"
+
+    def fn(self, z):
+        # exp(-z) overflows to inf for z < -709, and 1 / (1 + inf) = 0 is the right limit.
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-z))
+
+    def prime(self, z, a):
+        return a * (1 - a)
+
+
+class Tanh(Activation):
+    name = "tanh"
+
+    def fn(self, z):
+        return np.tanh(z)
+
+    def prime(self, z, a):
+        return 1 - a * a
+
+
+class LeakyReLU(Activation):
+    """max(z, slope * z) for a slope in [0, 1); slope 0 is the plain ReLU."""
+
+    def __init__(self, slope, name):
+        if not 0 <= slope < 1:
+            raise ValueError(f"leaky_slope must lie in [0, 1); got {slope!r}")
+        self.slope = slope
+        self.name = name
+
+    def fn(self, z):
+        return np.maximum(z, self.slope * z)
+
+    def prime(self, z, a):
+        # At z = 0 we take the left derivative, so a unit with z <= 0 counts as dead.
+        return np.where(z > 0, 1, self.slope).astype(z.dtype)
+
+
+class Identity(Activation):
+    name = "identity"
+
+    def fn(self, z):
+        return z
+
+    def prime(self, z, a):
+        return np.ones_like(z)
+
+
+class Softmax(Activation):
+    """a_j = exp(z_j) / sum_k exp(z_k) over each row (the book's eq. 78)."""
+
+    name = "softmax"
+
+    def fn(self, z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))  # shift by the max: no overflow
+        return e / e.sum(axis=1, keepdims=True)
+
+    def prime(self, z, a):
+        raise ValueError("softmax has no elementwise derivative; use it as the output activation")
+
+    def backward(self, z, a, grad):
+        # Jacobian da_j/dz_k = a_j (delta_jk - a_k), so J^T g = a * (g - sum_j g_j a_j).
+        return a * (grad - (grad * a).sum(axis=1, keepdims=True))
+
+
+def hidden_activation(name, leaky_slope=0.01):
+    """The hidden-layer activation called `name`."""
+    return choose("activation", name, {
+        "sigmoid": Sigmoid(),
+        "tanh": Tanh(),
+        "relu": LeakyReLU(0.0, "relu"),
+        "leaky_relu": LeakyReLU(leaky_slope, "leaky_relu"),
+        "identity": Identity(),
+    })
+
+
+OUTPUT_ACTIVATIONS = {
+    "sigmoid": Sigmoid(),
+    "softmax": Softmax(),
+    "identity": Identity(),
+    "tanh": Tanh(),
+    "relu": LeakyReLU(0.0, "relu"),
+}

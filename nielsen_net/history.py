@@ -1,0 +1,43 @@
+"""The record `Network.SGD` returns: per-epoch costs, accuracies and timing.
+
+Left out: anything about how it is stored or drawn; `to_dict` gives plain JSON-ready data and the
+scripts do the rest.
+"""
+
+from dataclasses import asdict, dataclass, field, fields
+
+
+@dataclass
+class History:
+    """One list entry per finished epoch.
+
+    Costs include the L2 term, as the book's monitors do; accuracies are fractions in [0, 1].
+    `seconds` is the training time of each epoch, without the monitoring passes. The evaluation
+    lists stay empty without evaluation data, the training ones with `monitor_training=False`.
+    `diverged` is set when a cost or a parameter stops being finite; `diverged_epoch` (1-based)
+    says when, and training stops there.
+    """
+
+    training_cost: list = field(default_factory=list)
+    training_accuracy: list = field(default_factory=list)
+    evaluation_cost: list = field(default_factory=list)
+    evaluation_accuracy: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)
+    diverged: bool = False
+    diverged_epoch: int | None = None
+
+    @property
+    def epochs(self):
+        """The number of epochs trained."""
+        return len(self.seconds)
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown History fields {sorted(unknown)}; "
+                             f"valid: {[f.name for f in fields(cls)]}")
+        return cls(**data)

@@ -1,0 +1,247 @@
+"""A fully connected network trained by matrix-based mini-batch SGD (the book's network2.py).
+
+Examples are rows: a mini-batch X has shape (m, n_in) and each layer computes the book's
+z = w a + b for all m examples at once as z = a @ w.T + b, shape (m, n_out). Backpropagation
+(BP1-BP4) then runs on whole (m, n) matrices with Hadamard products: no loop over examples.
+
+Left out: printing, plotting and files other than `save`/`load` (the scripts do those);
+convolutions, dropout and other layer types.
+"""
+
+import json
+import time
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .activations import OUTPUT_ACTIVATIONS, hidden_activation
+from .costs import COSTS, DEFAULT_OUTPUT, output_error
+from .history import History
+from .initializers import INITIALIZERS
+from .validation import check_dtype, check_inputs, check_positive, check_targets, choose
+
+
+class Network:
+    """A network of `sizes[0]` inputs, `sizes[-1]` outputs and any number of hidden layers.
+
+    `weights[l]` (shape (sizes[l+1], sizes[l])) and `biases[l]` (shape (sizes[l+1],)) are the
+    live parameters of layer l+1. `seed` (an int, None or an `np.random.Generator`) fixes the
+    initial weights and every shuffle in `SGD`.
+    """
+
+    def __init__(self, sizes, *, activation="sigmoid", output_activation=None,
+                 cost="quadratic", init="scaled_gaussian", leaky_slope=0.01, seed=None,
+                 dtype="float64"):
+        if (isinstance(sizes, (str, bytes)) or len(sizes) < 2
+                or not all(isinstance(s, (int, np.integer)) and s >= 1 for s in sizes)):
+            raise ValueError(f"sizes must list at least two layer sizes, each an integer >= 1; "
+                             f"got {sizes!r}")
+        if not (seed is None or isinstance(seed, (int, np.integer, np.random.Generator))):
+            raise ValueError(f"seed must be an int, None or np.random.Generator; got {seed!r}")
+        self.sizes = [int(s) for s in sizes]
+        self.dtype = check_dtype(dtype)
+        self.activation = hidden_activation(activation, leaky_slope)
+        self.cost_function = choose("cost", cost, COSTS)
+        if output_activation is None:
+            output_activation = DEFAULT_OUTPUT[cost]
+        self.output_activation = choose("output_activation", output_activation,
+                                        OUTPUT_ACTIVATIONS)
+        self.output_error = output_error(self.cost_function, self.output_activation)
+        # The activation of each layer after the input: the hidden ones, then the output's.
+        self.layer_activations = [self.activation] * (len(sizes) - 2) + [self.output_activation]
+        initialize = choose("init", init, INITIALIZERS)
+        self.rng = np.random.default_rng(seed)  # a Generator passes through as itself
+        self.config = dict(sizes=self.sizes, activation=activation,
+                           output_activation=output_activation, cost=cost, init=init,
+                           leaky_slope=leaky_slope, dtype=self.dtype.name)
+        self.weights, self.biases = [], []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            w, b = initialize(self.rng, n_in, n_out)
+            self.weights.append(w.astype(self.dtype))
+            self.biases.append(b.astype(self.dtype))
+
+    def __repr__(self):
+        return (f"Network({self.sizes}, activation={self.activation.name!r}, "
+                f"output_activation={self.output_activation.name!r}, "
+                f"cost={self.cost_function.name!r}, init={self.config['init']!r})")
+
+    # ----- computing -------------------------------------------------------------------------
+
+    def feedforward(self, X):
+        """The output activations a^L for the rows of X: (m, sizes[0]) -> (m, sizes[-1])."""
+        return self._forward(self._inputs(X))[1][-1]
+
+    def predict(self, X):
+        """The index of the largest output for each row: (m,) int."""
+        return self.feedforward(X).argmax(axis=1)
+
+    def evaluate(self, X, y):
+        """The number of rows whose prediction matches `y` (the book's `evaluate`)."""
+        X, Y = self._data(X, y)
+        return int((self._forward(X)[1][-1].argmax(axis=1) == Y.argmax(axis=1)).sum())
+
+    def accuracy(self, X, y):
+        """The fraction of rows classified correctly."""
+        return self.evaluate(X, y) / len(X)
+
+    def cost(self, X, y, lmbda=0.0):
+        """Mean cost per example plus the book's L2 term 0.5 * lmbda / m * sum ||w||^2."""
+        check_positive("lmbda", lmbda, allow_zero=True)
+        X, Y = self._data(X, y)
+        return self._metrics(X, Y, lmbda)[0]
+
+    def backprop(self, X, y):
+        """The gradient of `cost(X, y)` (no L2 term): lists (nabla_b, nabla_w) shaped like
+        `biases` and `weights`, for the whole batch at once."""
+        return self._backprop(*self._data(X, y))
+
+    def _forward(self, X):
+        """The forward half of backprop: the weighted inputs zs[l] and the activations
+        activations[l] (activations[0] = X), each (m, sizes[l]) for its layer."""
+        zs, activations = [], [X]
+        for w, b, f in zip(self.weights, self.biases, self.layer_activations):
+            z = activations[-1] @ w.T  # (m, n_out): the book's w a, with examples as rows
+            z += b
+            zs.append(z)
+            activations.append(f.fn(z))
+        return zs, activations
+
+    def _backprop(self, X, Y):
+        zs, activations = self._forward(X)
+        # BP1, divided by m once here so every nabla below is already a mean over the batch.
+        delta = self.output_error(zs[-1], activations[-1], Y) / len(X)  # (m, n_L)
+        nabla_b, nabla_w = [None] * len(zs), [None] * len(zs)
+        for l in range(len(zs) - 1, -1, -1):
+            nabla_b[l] = delta.sum(axis=0)  # BP3: dC/db = delta         (n_out,)
+            nabla_w[l] = delta.T @ activations[l]  # BP4: dC/dw = delta a_in  (n_out, n_in)
+            if l > 0:  # BP2: delta^l = (w^{l+1 T} delta^{l+1}) * sigma'(z^l)   (m, n_in)
+                delta = delta @ self.weights[l]
+                delta *= self.activation.prime(zs[l - 1], activations[l])
+        return nabla_b, nabla_w
+
+    def _metrics(self, X, Y, lmbda):
+        """(cost with the L2 term, accuracy) from one forward pass."""
+        a = self._forward(X)[1][-1]
+        l2 = 0.5 * lmbda / len(X) * sum(float(np.sum(w * w)) for w in self.weights)
+        accuracy = float(np.mean(a.argmax(axis=1) == Y.argmax(axis=1)))
+        return self.cost_function.fn(a, Y) + l2, accuracy
+
+    # ----- training --------------------------------------------------------------------------
+
+    def SGD(self, training_data, epochs, mini_batch_size, eta, lmbda=0.0,
+            evaluation_data=None, monitor_training=True, progress=False):
+        """Train by mini-batch stochastic gradient descent; return a `History`.
+
+        `training_data` and `evaluation_data` are (X, y) pairs. Each epoch shuffles the training
+        data, then steps through it in mini-batches of `mini_batch_size` (a last, smaller one
+        included). L2 as in the book (eq. 93): w -> (1 - eta lmbda / n) w - eta nabla_w, with n
+        the training-set size. After each epoch the history records the training cost and
+        accuracy (unless `monitor_training` is False) and those on `evaluation_data`. A cost or
+        parameter that stops being finite marks the history diverged and ends training.
+        `progress=True` shows a progress bar with the latest accuracy.
+        """
+        check_positive("epochs", epochs, integer=True)
+        check_positive("mini_batch_size", mini_batch_size, integer=True)
+        check_positive("eta", eta)
+        check_positive("lmbda", lmbda, allow_zero=True)
+        X, Y = self._data(*self._pair(training_data, "training_data"), "training_data ")
+        if evaluation_data is not None:
+            evaluation_data = self._data(*self._pair(evaluation_data, "evaluation_data"),
+                                         "evaluation_data ")
+        n = len(X)
+        history = History()
+        # One permuted copy of the data per epoch, in preallocated buffers: the mini-batches
+        # are then contiguous slices, and no epoch allocates a new (n, 784) array.
+        X_epoch, Y_epoch = np.empty_like(X), np.empty_like(Y)
+        bar = tqdm(range(1, epochs + 1), desc="SGD", unit="epoch", disable=not progress)
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is recorded, not raised
+            for epoch in bar:
+                start = time.perf_counter()
+                order = self.rng.permutation(n)
+                np.take(X, order, axis=0, out=X_epoch)
+                np.take(Y, order, axis=0, out=Y_epoch)
+                for k in range(0, n, mini_batch_size):
+                    self.update_mini_batch(X_epoch[k:k + mini_batch_size],
+                                           Y_epoch[k:k + mini_batch_size], eta, lmbda, n)
+                history.seconds.append(time.perf_counter() - start)
+                self._monitor(history, (X, Y) if monitor_training else None,
+                              evaluation_data, lmbda)
+                bar.set_postfix(self._latest(history))
+                if not self._finite(history):
+                    history.diverged, history.diverged_epoch = True, epoch
+                    break
+        return history
+
+    def update_mini_batch(self, X, Y, eta, lmbda, n):
+        """One gradient step on the mini-batch (X, Y), (m, n_in) and (m, n_out)."""
+        nabla_b, nabla_w = self._backprop(X, Y)
+        decay = 1 - eta * lmbda / n  # L2 weight decay, book eq. 93
+        for w, b, nw, nb in zip(self.weights, self.biases, nabla_w, nabla_b):
+            if lmbda:
+                w *= decay
+            nw *= eta  # in place: saves allocating eta * nabla_w
+            w -= nw
+            nb *= eta
+            b -= nb
+
+    def _monitor(self, history, training, evaluation, lmbda):
+        if training is not None:
+            cost, accuracy = self._metrics(*training, lmbda)
+            history.training_cost.append(cost)
+            history.training_accuracy.append(accuracy)
+        if evaluation is not None:
+            cost, accuracy = self._metrics(*evaluation, lmbda)
+            history.evaluation_cost.append(cost)
+            history.evaluation_accuracy.append(accuracy)
+
+    @staticmethod
+    def _latest(history):
+        latest = {}
+        if history.training_accuracy:
+            latest["train_acc"] = f"{history.training_accuracy[-1]:.4f}"
+        if history.evaluation_accuracy:
+            latest["eval_acc"] = f"{history.evaluation_accuracy[-1]:.4f}"
+        return latest
+
+    def _finite(self, history):
+        costs = history.training_cost[-1:] + history.evaluation_cost[-1:]
+        return (all(np.isfinite(c) for c in costs)
+                and all(np.isfinite(w).all() for w in self.weights)
+                and all(np.isfinite(b).all() for b in self.biases))
+
+    # ----- input checks ----------------------------------------------------------------------
+
+    def _inputs(self, X, name="X"):
+        return check_inputs(X, self.sizes[0], self.dtype, name)
+
+    def _data(self, X, y, prefix=""):
+        """(X, Y) checked, with y one-hot encoded when it holds labels; `prefix` names the pair
+        in error messages."""
+        X = self._inputs(X, f"{prefix}X")
+        if len(X) == 0:
+            raise ValueError(f"{prefix}X must hold at least one example; got 0")
+        return X, check_targets(y, len(X), self.sizes[-1], self.dtype, f"{prefix}y")
+
+    @staticmethod
+    def _pair(data, name):
+        if not (isinstance(data, (tuple, list)) and len(data) == 2):
+            raise ValueError(f"{name} must be an (X, y) pair; got {type(data).__name__}")
+        return data
+
+    # ----- files -----------------------------------------------------------------------------
+
+    def save(self, path):
+        """Write the parameters and configuration to one .npz file (no pickle)."""
+        arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
+        arrays |= {f"b{l}": b for l, b in enumerate(self.biases)}
+        with open(path, "wb") as f:
+            np.savez(f, config=np.array(json.dumps(self.config)), **arrays)
+
+    @classmethod
+    def load(cls, path):
+        """The network `save` wrote to `path`; it computes exactly what the saved one did."""
+        with np.load(path, allow_pickle=False) as f:
+            net = cls(**json.loads(str(f["config"])))
+            net.weights = [f[f"w{l}"] for l in range(len(net.sizes) - 1)]
+            net.biases = [f[f"b{l}"] for l in range(len(net.sizes) - 1)]
+        return net

@@ -1,0 +1,76 @@
+"""Input checks shared by the library: each failure is a ValueError that names the argument,
+the value received and what is accepted.
+
+Left out: type coercion beyond numpy's own; the checks only refuse, they never repair.
+"""
+
+import numpy as np
+
+DTYPES = ("float64", "float32")
+
+
+def choose(kind, name, table):
+    """`table[name]`, or a ValueError listing the valid names of this `kind`."""
+    if name not in table:
+        raise ValueError(f"unknown {kind} {name!r}; valid: {', '.join(map(repr, table))}")
+    return table[name]
+
+
+def check_dtype(dtype):
+    """The numpy dtype for 'float64' or 'float32' (a name or a numpy dtype)."""
+    name = np.dtype(dtype).name if isinstance(dtype, (type, np.dtype)) else dtype
+    if name not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {dtype!r}")
+    return np.dtype(name)
+
+
+def check_positive(name, value, *, integer=False, allow_zero=False):
+    """Refuse a `value` that is not > 0 (>= 0 with `allow_zero`), or not an int when `integer`."""
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise ValueError(f"{name} must be {'an integer' if integer else 'a number'}; got {value!r}")
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}; got {value!r}")
+
+
+def check_inputs(X, n_in, dtype, name="X"):
+    """`X` as a C-contiguous (m, n_in) array of `dtype`, finite, or a ValueError."""
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(f"{name} must have shape (m, {n_in}); got {X.shape}")
+    if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
+        raise ValueError(f"{name} must hold real numbers; got dtype {X.dtype}")
+    X = np.ascontiguousarray(X, dtype=dtype)
+    if not np.isfinite(X).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return X
+
+
+def check_targets(y, m, n_out, dtype, name="y"):
+    """`y` as an (m, n_out) target matrix of `dtype`.
+
+    `y` is either integer class labels of shape (m,), one-hot encoded here, or a target
+    matrix of shape (m, n_out).
+    """
+    y = np.asarray(y)
+    if y.ndim == 1:
+        if y.shape[0] != m:
+            raise ValueError(f"{name} has {y.shape[0]} rows but X has {m}; they must match")
+        if not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"{name} labels must be integers; got dtype {y.dtype}")
+        if y.size and (y.min() < 0 or y.max() >= n_out):
+            raise ValueError(
+                f"{name} labels must lie in [0, {n_out}); got values from {y.min()} to {y.max()}")
+        Y = np.zeros((m, n_out), dtype=dtype)
+        Y[np.arange(m), y] = 1
+        return Y
+    if y.ndim != 2 or y.shape[1] != n_out:
+        raise ValueError(f"{name} must be labels of shape ({m},) or targets of shape "
+                         f"({m}, {n_out}); got {y.shape}")
+    if y.shape[0] != m:
+        raise ValueError(f"{name} has {y.shape[0]} rows but X has {m}; they must match")
+    Y = np.ascontiguousarray(y, dtype=dtype)
+    if not np.isfinite(Y).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return Y

@@ -1,0 +1,14 @@
+"""Shared test helpers: loading a script from scripts/ as a module."""
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_script(name):
+    """The module scripts/<name>.py, imported without running its main()."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
