@@ -129,7 +129,7 @@ class Network:
     # ----- training --------------------------------------------------------------------------
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, lmbda=0.0,
-            evaluation_data=None, monitor_training=True, progress=False):
+            evaluation_data=None, monitor_training=True, progress=False, on_epoch=None):
         """Train by mini-batch stochastic gradient descent; return a `History`.
 
         `training_data` and `evaluation_data` are (X, y) pairs. Each epoch shuffles the training
@@ -138,7 +138,8 @@ class Network:
         the training-set size. After each epoch the history records the training cost and
         accuracy (unless `monitor_training` is False) and those on `evaluation_data`. A cost or
         parameter that stops being finite marks the history diverged and ends training.
-        `progress=True` shows a progress bar with the latest accuracy.
+        `progress=True` shows a progress bar with the latest accuracy. `on_epoch(epoch)`, if
+        given, is called after each epoch's monitoring (the scripts record diagnostics with it).
         """
         check_positive("epochs", epochs, integer=True)
         check_positive("mini_batch_size", mini_batch_size, integer=True)
@@ -167,6 +168,8 @@ class Network:
                 self._monitor(history, (X, Y) if monitor_training else None,
                               evaluation_data, lmbda)
                 bar.set_postfix(self._latest(history))
+                if on_epoch is not None:
+                    on_epoch(epoch)
                 if not self._finite(history):
                     history.diverged, history.diverged_epoch = True, epoch
                     break

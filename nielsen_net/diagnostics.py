@@ -1,0 +1,27 @@
+"""What the hidden layers are doing: dead units and how fast each layer learns.
+
+Both measures run on a fixed probe set (the scripts use the first 1,000 training images):
+- `dead_fraction`: for each hidden layer, the share of units whose activation derivative is
+  exactly zero on every probe image. For ReLU that means z <= 0 on all of them: the unit passes
+  no gradient and can never recover. Leaky ReLU, identity and tanh units are never dead;
+  a sigmoid unit counts only if it saturates to the last bit of floating point (a (1 - a) = 0).
+- `bias_gradient_norms`: for each hidden layer, ||dC/db|| over the probe set, the book's measure
+  of each layer's speed of learning (chapter 5), mean gradient over the probe images, no L2 term.
+
+Left out: anything that changes the network; both only read it.
+"""
+
+import numpy as np
+
+
+def dead_fraction(net, X):
+    """[fraction of dead units of each hidden layer]; X is (m, sizes[0])."""
+    zs, activations = net._forward(net._inputs(X))
+    return [float(np.mean(np.all(net.activation.prime(z, a) == 0, axis=0)))
+            for z, a in zip(zs[:-1], activations[1:-1])]
+
+
+def bias_gradient_norms(net, X, y):
+    """[||nabla_b|| of each hidden layer], first hidden layer first."""
+    nabla_b, _ = net.backprop(X, y)
+    return [float(np.linalg.norm(g)) for g in nabla_b[:-1]]

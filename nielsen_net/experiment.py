@@ -1,0 +1,146 @@
+"""One experiment run on MNIST: a config record in, a JSON-ready result record out.
+
+`RunConfig` holds every setting of a run, with defaults that are the book's chapter 3 network;
+`run` trains it and records the history, the diagnostics of `diagnostics.py` on a fixed probe
+set (the first 1,000 training images) before the first epoch and after each one, the test
+accuracy, timing, and the environment (versions, git commit, machine, date).
+
+Left out: files and process management (`sweep.py` and the scripts do those).
+"""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .diagnostics import bias_gradient_norms, dead_fraction
+from .network import Network
+from .validation import check_positive, choose
+
+PROBE_SIZE = 1000
+SPLITS = ("validation", "test")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every setting of one run. Unknown keys and bad values raise ValueError at once."""
+
+    sizes: tuple = (784, 30, 10)        # layer sizes, input first
+    activation: str = "sigmoid"         # hidden layers
+    output_activation: str | None = None  # None: the cost's partner (sigmoid / softmax)
+    cost: str = "cross_entropy"
+    init: str = "scaled_gaussian"
+    leaky_slope: float = 0.01           # used by leaky_relu only
+    epochs: int = 30
+    mini_batch_size: int = 10           # the book's choice throughout
+    eta: float = 0.5
+    lmbda: float = 0.0                  # L2, the book's convention (divided by n)
+    train_size: int = 50_000            # train on the first train_size of the 50,000 images
+    evaluate: str = "validation"        # the split scored after every epoch
+    test_each_epoch: bool = False       # also score test after every epoch, to report the test
+                                        # accuracy at the best validation epoch (book ch. 6)
+    seed: int = 0                       # fixes initial weights and shuffling
+    dtype: str = "float64"
+
+    def __post_init__(self):
+        object.__setattr__(self, "sizes", tuple(self.sizes))
+        if self.sizes[0] != 784 or self.sizes[-1] != 10:
+            raise ValueError(f"sizes must start with 784 and end with 10 for MNIST; "
+                             f"got {list(self.sizes)}")
+        self.network()  # checks sizes, names, slope, seed and dtype the way Network does
+        check_positive("epochs", self.epochs, integer=True)
+        check_positive("mini_batch_size", self.mini_batch_size, integer=True)
+        check_positive("eta", self.eta)
+        check_positive("lmbda", self.lmbda, allow_zero=True)
+        check_positive("train_size", self.train_size, integer=True)
+        choose("evaluate split", self.evaluate, dict.fromkeys(SPLITS))
+
+    @classmethod
+    def from_dict(cls, data):
+        valid = [f.name for f in fields(cls)]
+        unknown = sorted(set(data) - set(valid))
+        if unknown:
+            raise ValueError(f"unknown config keys {unknown}; valid: {', '.join(valid)}")
+        return cls(**data)
+
+    def to_dict(self):
+        return asdict(self) | {"sizes": list(self.sizes)}
+
+    def network(self):
+        """A new, untrained Network with this config's architecture and seed."""
+        return Network(self.sizes, activation=self.activation,
+                       output_activation=self.output_activation, cost=self.cost,
+                       init=self.init, leaky_slope=self.leaky_slope, seed=self.seed,
+                       dtype=self.dtype)
+
+
+def run(config, mnist, *, progress=False):
+    """Train `config` on `mnist` (from `load_mnist`); return (record, trained network)."""
+    if config.train_size > len(mnist.train.X):
+        raise ValueError(f"train_size must be at most {len(mnist.train.X)}; "
+                         f"got {config.train_size}")
+    net = config.network()
+    X, y = mnist.train.X[:config.train_size], mnist.train.y[:config.train_size]
+    probe_X, probe_y = mnist.train.X[:PROBE_SIZE], mnist.train.y[:PROBE_SIZE]
+    diagnostics = {"dead_fraction": [], "bias_gradient_norms": []}
+    test_accuracy = []
+
+    def record(epoch):  # epoch 0 is the state before training
+        diagnostics["dead_fraction"].append(dead_fraction(net, probe_X))
+        diagnostics["bias_gradient_norms"].append(bias_gradient_norms(net, probe_X, probe_y))
+        if config.test_each_epoch and epoch > 0:
+            test_accuracy.append(net.accuracy(*mnist.test))
+
+    start = time.perf_counter()
+    record(0)
+    history = net.SGD((X, y), config.epochs, config.mini_batch_size, config.eta, config.lmbda,
+                      evaluation_data=getattr(mnist, config.evaluate), progress=progress,
+                      on_epoch=record)
+    result = {
+        "config": config.to_dict(),
+        "history": history.to_dict(),
+        "diagnostics": diagnostics | {"probe_size": PROBE_SIZE},
+        "test_accuracy_per_epoch": test_accuracy,
+        "test_accuracy": net.accuracy(*mnist.test),
+        "seconds": {"wall": time.perf_counter() - start,
+                    "train_per_epoch": float(np.mean(history.seconds))},
+        "environment": environment(),
+    }
+    return result, net
+
+
+def environment():
+    """Versions, git commit, machine and date: what a result needs to be traced back."""
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True,
+                                  text=True, timeout=10).stdout.strip()
+        except OSError:
+            return ""
+    return {
+        "nielsen_net": __version__,
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+        "git_commit": git("rev-parse", "HEAD") or "unknown",
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def write_json(path, data):
+    """Write `data` to `path` atomically: a reader sees the old file or the whole new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
