@@ -5,7 +5,8 @@ reads (and if needed downloads) MNIST with the book's split.
 """
 
 from .history import History
+from .mnist import MNIST, Split, load_mnist
 from .network import Network
 
-__all__ = ["History", "Network"]
+__all__ = ["History", "MNIST", "Network", "Split", "load_mnist"]
 __version__ = "0.1.0"
