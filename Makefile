@@ -7,7 +7,8 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SWEEP  ?= activation_init
 
 .DEFAULT_GOAL := help
-.PHONY: help install test smoke toy data baseline bench sweep book plots report reproduce clean
+.PHONY: help install test smoke toy data baseline bench sweep book regression anomaly plots \
+	report reproduce clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,16 +46,22 @@ sweep: data  ## run one sweep: make sweep SWEEP=name [JOBS=n]
 book: data  ## reproduce every fully connected MNIST result of the book (sweep "book")
 	$(PY) scripts/sweep.py book --jobs $(JOBS)
 
+regression: $(STAMP)  ## regression use case: identity output on data made here -> results/regression/
+	$(PY) scripts/regression.py
+
+anomaly: data  ## anomaly detection: an autoencoder that never saw a 9 -> results/anomaly/
+	$(PY) scripts/anomaly.py
+
 plots: $(STAMP)  ## draw every plot in results/ from the run JSON files (never trains)
 	$(PY) scripts/plots.py
 
 report: $(STAMP)  ## write results/README.md from the run JSON files
 	$(PY) scripts/report.py
 
-reproduce: data baseline  ## the main job: data, every sweep, plots and report
+reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
 	$(PY) scripts/sweep.py activation_init --jobs $(JOBS)
 	$(PY) scripts/sweep.py book --jobs $(JOBS)
-	$(MAKE) plots report
+	$(MAKE) regression anomaly plots report
 
 clean:  ## remove the venv and scratch output (keeps data/ and results/)
 	rm -rf $(VENV) scratch .pytest_cache
