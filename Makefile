@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SWEEP  ?= activation_init
+SWEEPS := activation_init book dead_relu vanishing_gradients
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book regression anomaly plots \
@@ -59,8 +60,7 @@ report: $(STAMP)  ## write results/README.md from the run JSON files
 	$(PY) scripts/report.py
 
 reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
-	$(PY) scripts/sweep.py activation_init --jobs $(JOBS)
-	$(PY) scripts/sweep.py book --jobs $(JOBS)
+	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done
 	$(MAKE) regression anomaly plots report
 
 clean:  ## remove the venv and scratch output (keeps data/ and results/)

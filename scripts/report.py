@@ -41,6 +41,8 @@ def main():
         wall_time_section(args.results),
         activation_init_section(args.results),
         book_section(args.results),
+        dead_relu_section(args.results),
+        vanishing_section(args.results),
         darkness_section(args.results),
         bench_section(args.results),
     ]
@@ -264,6 +266,68 @@ def float32_row(check, record32, records64):
     ours64 = measure(seed0[0], what) if seed0 else float("nan")
     return (check["row"], f"{check['value']:g}%", f"{ours32:.2f}", f"{ours64:.2f}",
             f"{ours32 - ours64:+.2f}", what)
+
+
+# ----- beyond the book ---------------------------------------------------------------------------
+
+def variant(config):
+    """relu, or leaky_relu with its slope."""
+    c = config
+    return c["activation"] + (f" {c['leaky_slope']:g}" if c["activation"] == "leaky_relu" else "")
+
+
+def dead_relu_section(results):
+    head = "## Dead ReLUs (`make sweep SWEEP=dead_relu`)\n\n"
+    if not (results / "dead_relu" / "runs").exists():
+        return head + "Not run yet.\n"
+    runs = load_runs(results / "dead_relu")
+    etas = sorted({rs[0]["config"]["eta"] for rs in runs.values()})
+    cells = {}
+    for records in runs.values():
+        c = records[0]["config"]
+        dead = spread([100 * np.mean(r["diagnostics"]["dead_fraction"][-1]) for r in records])
+        test = spread([100 * r["test_accuracy"] for r in records])
+        diverged = sum(r["history"]["diverged"] for r in records)
+        cells[(len(c["sizes"]) - 2, variant(c), c["init"]), c["eta"]] = (
+            f"{dead['mean']:.1f} / {test['mean']:.2f}" + (f" ({diverged} div.)" if diverged
+                                                        else ""))
+    rows = [(*key, *(cells.get((key, eta), "") for eta in etas))
+            for key in sorted({k for k, _ in cells})]
+    return (head + load_sweep("dead_relu").description.strip() + "\n\n"
+            + "Each cell: dead hidden units at the end, % (mean over layers and 3 seeds) / test "
+              "accuracy, % (mean over seeds); div. = diverged runs.\n\n"
+            + table(["hidden layers", "activation", "init"] + [f"eta {e:g}" for e in etas], rows)
+            + "\n" + image("dead_relu", "dead_vs_eta.png", "dead units against learning rate")
+            + "\nRegenerate: `make sweep SWEEP=dead_relu`, then `make plots report`.\n")
+
+
+def vanishing_section(results):
+    head = "## Vanishing gradients across depth (`make sweep SWEEP=vanishing_gradients`)\n\n"
+    if not (results / "vanishing_gradients" / "runs").exists():
+        return head + "Not run yet.\n"
+    runs = load_runs(results / "vanishing_gradients")
+    rows = []
+    for records in runs.values():
+        c = records[0]["config"]
+        norms = [np.array(r["diagnostics"]["bias_gradient_norms"]) for r in records]
+        with np.errstate(divide="ignore", invalid="ignore"):  # dead or diverged: no ratio
+            ratio_init = spread([n[0, 0] / n[0, -1] for n in norms])  # first / last hidden
+            ratio_end = spread([n[-1, 0] / n[-1, -1] for n in norms])
+        final = spread([measure(r, "final") for r in records])
+        rows.append((len(c["sizes"]) - 2, c["activation"], c["init"],
+                     f"{ratio_init['mean']:.3g}", f"{ratio_end['mean']:.3g}", pm(final),
+                     sum(r["history"]["diverged"] for r in records)))
+    rows.sort()
+    return (head + load_sweep("vanishing_gradients").description.strip() + "\n\n"
+            + "How fast the first hidden layer learns relative to the last: the ratio of their "
+              "bias-gradient norms (1 = equally fast; below 1 = the first layer learns slower), "
+              "at initialisation and after the last epoch, mean over 3 seeds.\n\n"
+            + table(["hidden layers", "activation", "init", "first/last at init",
+                     "first/last at end", "validation accuracy % (final)", "diverged runs"],
+                    rows)
+            + "\n" + image("vanishing_gradients", "gradient_ratio.png", "gradient ratio")
+            + image("vanishing_gradients", "gradient_norms_depth4.png", "per-layer norms")
+            + "\nRegenerate: `make sweep SWEEP=vanishing_gradients`, then `make plots report`.\n")
 
 
 # ----- baseline and benchmark --------------------------------------------------------------------
