@@ -190,10 +190,11 @@ def book_section(results):
     for name, checks in sweep.notes.items():
         records = runs.get(name)
         for check in checks:
-            if records is None:
+            if check.get("float32"):
+                float32_rows.append(float32_row(check, records[0], runs.get(check["row"], []))
+                                    if records else (check["row"], name, "not run yet"))
+            elif records is None:
                 rows.append((check["row"], name, "", "not run yet", "", "", ""))
-            elif check.get("float32"):
-                float32_rows.append(float32_row(check, records[0], runs.get(check["row"], [])))
             else:
                 rows.append(verdict_row(check, records, runs))
     header = ["row", "setting", "book", "ours: mean ± std [min-max] (seeds)", "measure",
@@ -348,7 +349,42 @@ def bench_section(results):
     if not path.exists():
         return ""
     bench = json.loads(path.read_text())
-    return ("## Speed (`make bench`)\n\n" + bench.get("markdown", "") + "\n")
+    trainers = ["reference", "reference_tuned", "torch_step", "torch_optim"]
+    rows = []
+    for r in bench["results"]:
+        ours = r["ours"]["median"]
+        cells = [f"{r[t]['median']:.3f} ({r[t]['median'] / ours:.1f}x)" if r.get(t) else "n/a"
+                 for t in trainers]
+        floor = r["flops"] / (bench["matmul_gflops"][r["dtype"]]["1"] * 1e9)
+        rows.append(("-".join(map(str, r["sizes"])), r["mini_batch_size"], r["dtype"],
+                     f"{r['ours']['min']:.3f} / {ours:.3f} / {r['ours']['max']:.3f}", *cells,
+                     f"{ours / floor:.1f}x"))
+    targets = [(t["target"], f"{t['value']:.2f}", t["goal"], "met" if t["met"] else
+                f"short by {t['shortfall']:.2f}x") for t in bench["targets"]]
+    memory = [(m["dtype"], f"{m['peak_rss_bytes'] / 1e6:.0f} MB",
+               f"{m['training_data_bytes'] / 1e6:.0f} MB",
+               f"{m['peak_rss_bytes'] / m['training_data_bytes']:.2f}x")
+              for m in bench["peak_memory"]]
+    rate = bench["matmul_gflops"]
+    return ("## Speed (`make bench`)\n\n"
+            f"Seconds per training epoch on {bench['epoch_examples']:,} {bench['data']} images "
+            f"(sigmoid hidden layer, cross-entropy, plain SGD), {bench['repeats']} repeats, "
+            f"each trainer at its best BLAS thread count; in brackets each peer's time over ours "
+            f"(same run). The per-example references are timed on "
+            f"{bench['reference_examples']:,} examples and PyTorch at mini-batch 10 on "
+            f"{bench['torch_examples_at_mini_batch_10']:,}, scaled to a full epoch. Floor = the "
+            f"epoch's floating-point work at the measured large matrix-multiply rate "
+            f"({rate['float64']['1']:.0f} GFLOP/s float64, {rate['float32']['1']:.0f} float32, "
+            f"one thread). Load average (1 min) {bench['load_average']['before'][0]:.1f} before the "
+            f"run and {bench['load_average']['after'][0]:.1f} after; whole run "
+            f"{bench['wall_seconds'] / 60:.1f} min.\n\n"
+            + table(["net", "mini-batch", "dtype", "ours min / median / max (s)",
+                     "book's per-example algorithm", "per-example, tuned", "PyTorch, in-place step",
+                     "PyTorch, optim.SGD", "ours / floor"], rows)
+            + "\n" + table(["target", "measured", "goal", "result"], targets)
+            + "\nPeak resident memory of loading MNIST and training one monitored epoch of "
+              "[784, 30, 10]:\n\n"
+            + table(["dtype", "peak RSS", "training data", "ratio"], memory))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,512 @@
+"""Time training epochs of this project's Network against peers and write results/bench.json.
+
+Every trainer runs the same net (sigmoid hidden layer, sigmoid output, cross-entropy cost, plain
+SGD, eta 0.5) on the first 50,000 MNIST training images (random data of that shape when MNIST
+is absent), for each size, mini-batch size and dtype of the grid:
+
+- ours: `Network.SGD`, evaluation off, timed by its own per-epoch clock on all 50,000;
+- reference: the book's per-example algorithm as network2.py has it (column vectors, `np.dot`,
+  sigma'(z) from z, a new array per summed gradient), written here, not copied;
+- reference_tuned: the same loop at its best (a (1 - a), gradients summed in place), so the
+  ratio does not rest on the book's waste; both timed on REFERENCE_EXAMPLES and scaled;
+- PyTorch on the CPU when it is importable (`pip install -r requirements-bench.txt`), with the
+  data preloaded as tensors and gathered by index: torch.optim.SGD, and a hand-written in-place
+  step (its faster form); at mini-batch 10 timed on TORCH_EXAMPLES_AT_10 and scaled.
+
+A BLAS thread count only takes effect before numpy loads, so every measurement runs in a worker
+process started with OPENBLAS/OMP/MKL_NUM_THREADS set. Each round starts a numpy worker and a
+PyTorch worker per thread count (the order alternating between rounds) and each worker times
+every configuration once, so repeats interleave and a slow spell hits all trainers alike. Each
+trainer is quoted at its best thread count (lowest median); ratios are medians of the same run.
+Numpy workers also measure the large matrix-multiply rate that turns an epoch's floating-point
+work into a floor, and memory workers the peak resident set of loading MNIST and training one
+monitored epoch.
+
+Left out: GPUs, and conclusions from a busy machine: quote a run made on idle cores.
+"""
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from nielsen_net import Network, load_mnist
+from nielsen_net.experiment import PROJECT_ROOT, environment, write_json
+
+SIZES = ([784, 30, 10], [784, 100, 10])
+MINI_BATCHES = (10, 100, 1000)
+DTYPES = ("float64", "float32")
+ETA = 0.5
+N_TRAIN = 50_000
+REFERENCE_EXAMPLES = 5_000      # the per-example loops take seconds an epoch: time a tenth
+TORCH_EXAMPLES_AT_10 = 10_000   # likewise PyTorch at mini-batch 10
+WARMUP_EXAMPLES = 1_000         # an untimed run before each timing: BLAS buffers, caches
+MATMUL_N = 2048                 # square matrices large enough to run at the BLAS peak
+HEADLINE = "784-30-10"
+OUT = PROJECT_ROOT / "results" / "bench.json"
+QUICK_OUT = PROJECT_ROOT / "scratch" / "bench_quick.json"
+
+
+def key(sizes, mbs, dtype):
+    return f"{'-'.join(map(str, sizes))}/{mbs}/{dtype}"
+
+
+def flops_per_epoch(sizes, n=N_TRAIN):
+    """Multiply-adds (x2) of an epoch's matrix products: forward, BP4 for every layer and BP2
+    for every layer but the first. Elementwise work is left out: it is what the floor is not."""
+    products = [n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    return 2 * n * (2 * sum(products) + sum(products[1:]))
+
+
+def load_data(dtypes):
+    """{dtype: (X, y)}: the first 50,000 training images, X (50000, 784), y (50000,) labels."""
+    try:
+        train = load_mnist(download=False, validation_size=60_000 - N_TRAIN).train
+        X, y, source = train.X, train.y, "MNIST"
+    except FileNotFoundError:
+        rng = np.random.default_rng(0)
+        X, y, source = rng.random((N_TRAIN, 784)), rng.integers(0, 10, N_TRAIN), "random"
+    # float32(k / 255) rounded from float64 equals load_mnist's float32 pixels exactly.
+    return {dt: (X.astype(dt, copy=False), y) for dt in dtypes}, source
+
+
+# ----- the per-example reference: the book's algorithm, our code ---------------------------------
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))  # callers silence the overflow of exp(-z): inf gives 0
+
+
+def sigmoid_prime(z):
+    return sigmoid(z) * (1 - sigmoid(z))  # as the book computes it: from z, two exps
+
+
+def book_backprop(weights, biases, x, y):
+    """The gradient for one example, as the book's network2.py computes it: columns x (n_in, 1)
+    and y (n_out, 1), biases (n_out, 1), a fresh list of nablas per example."""
+    activations, zs = [x], []
+    for w, b in zip(weights, biases):
+        zs.append(np.dot(w, activations[-1]) + b)  # (n_out, 1)
+        activations.append(sigmoid(zs[-1]))
+    delta = activations[-1] - y  # BP1 for cross-entropy with a sigmoid output (book eq. 66)
+    nabla_b, nabla_w = [delta], [np.dot(delta, activations[-2].T)]
+    for l in range(len(weights) - 2, -1, -1):  # BP2, then BP3 and BP4, layer by layer
+        delta = np.dot(weights[l + 1].T, delta) * sigmoid_prime(zs[l])
+        nabla_b.insert(0, delta)
+        nabla_w.insert(0, np.dot(delta, activations[l].T))  # (n_out, 1) x (1, n_in)
+    return nabla_b, nabla_w
+
+
+def book_update_mini_batch(weights, biases, batch, eta):
+    """One SGD step of network2.py on `batch`, a list of (x, y) column pairs: the per-example
+    gradients summed into new arrays, as the book does. Updates the lists in place."""
+    nabla_b = [np.zeros_like(b) for b in biases]
+    nabla_w = [np.zeros_like(w) for w in weights]
+    for x, y in batch:
+        delta_b, delta_w = book_backprop(weights, biases, x, y)
+        nabla_b = [nb + d for nb, d in zip(nabla_b, delta_b)]
+        nabla_w = [nw + d for nw, d in zip(nabla_w, delta_w)]
+    weights[:] = [w - (eta / len(batch)) * nw for w, nw in zip(weights, nabla_w)]
+    biases[:] = [b - (eta / len(batch)) * nb for b, nb in zip(biases, nabla_b)]
+
+
+def tuned_update_mini_batch(weights, biases, batch, eta):
+    """The same step with the per-example loop tuned: sigma' = a (1 - a) from the stored
+    activation (one exp, not three), nablas summed in place, one pass per layer."""
+    nabla_b = [np.zeros_like(b) for b in biases]
+    nabla_w = [np.zeros_like(w) for w in weights]
+    for x, y in batch:
+        activations = [x]
+        for w, b in zip(weights, biases):
+            activations.append(sigmoid(np.dot(w, activations[-1]) + b))  # (n_out, 1)
+        delta = activations[-1] - y
+        for l in range(len(weights) - 1, -1, -1):
+            nabla_b[l] += delta
+            nabla_w[l] += np.dot(delta, activations[l].T)
+            if l > 0:
+                a = activations[l]
+                delta = np.dot(weights[l].T, delta) * (a * (1 - a))
+    step = eta / len(batch)
+    for w, b, nw, nb in zip(weights, biases, nabla_w, nabla_b):
+        w -= step * nw
+        b -= step * nb
+
+
+REFERENCES = {"reference": book_update_mini_batch, "reference_tuned": tuned_update_mini_batch}
+
+
+def reference_seconds(update, net, X, Y, order, mbs, examples):
+    """Seconds a per-example trainer takes for `examples` rows of one epoch, the book's way:
+    the data as a list of column pairs, shuffled, then stepped through in mini-batches."""
+    weights = [w.copy() for w in net.weights]
+    biases = [b[:, None].copy() for b in net.biases]  # (n_out, 1)
+    data = [(X[i][:, None], Y[i][:, None]) for i in order[:examples]]
+    start = time.perf_counter()
+    with np.errstate(over="ignore"):  # once per epoch, not per call: its best case
+        for k in range(0, examples, mbs):
+            update(weights, biases, data[k:k + mbs], ETA)
+    return time.perf_counter() - start
+
+
+# ----- PyTorch, the same net ---------------------------------------------------------------------
+
+def torch_model(torch, net):
+    """nn.Sequential with `net`'s weights; the output sigmoid sits inside the loss, which is
+    BCEWithLogitsLoss: PyTorch's own fused form of the a - y output error."""
+    layers = []
+    for w, b in zip(net.weights, net.biases):
+        linear = torch.nn.Linear(w.shape[1], w.shape[0], dtype=getattr(torch, w.dtype.name))
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(w))
+            linear.bias.copy_(torch.from_numpy(b))
+        layers += [linear, torch.nn.Sigmoid()]
+    return torch.nn.Sequential(*layers[:-1])
+
+
+def torch_steps(torch, net, X, Y, order, mbs, examples, optimizer):
+    """Train a copy of `net` in PyTorch on `examples` rows of `order`; return the seconds.
+    `optimizer`: torch.optim.SGD if True, else the in-place step p -= eta * grad."""
+    model = torch_model(torch, net)
+    params = list(model.parameters())
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")  # sum over outputs; / m below
+    sgd = torch.optim.SGD(params, lr=ETA)
+    X_t, Y_t, order_t = torch.from_numpy(X), torch.from_numpy(Y), torch.from_numpy(order)
+    start = time.perf_counter()
+    for k in range(0, examples, mbs):
+        rows = order_t[k:k + mbs]
+        loss = loss_fn(model(X_t[rows]), Y_t[rows]) / len(rows)
+        if optimizer:
+            sgd.zero_grad()
+            loss.backward()
+            sgd.step()
+        else:
+            for p in params:
+                p.grad = None
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p.sub_(p.grad, alpha=ETA)
+    return time.perf_counter() - start, model
+
+
+# ----- workers (one process each) ----------------------------------------------------------------
+
+def configs(sizes_list, round_):
+    """Every (sizes, mbs, dtype), rotated by the round so no config always runs first."""
+    grid = [(s, m, d) for s in sizes_list for m in MINI_BATCHES for d in DTYPES]
+    shift = round_ % len(grid)
+    return grid[shift:] + grid[:shift]
+
+
+def matmul_gflops(dtype, repeats=3):
+    """The BLAS rate on large square matrices (GFLOP/s): the limit an epoch is read against."""
+    a = np.random.default_rng(0).random((MATMUL_N, MATMUL_N)).astype(dtype)
+    c = a @ a  # warm-up, and the output buffer
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.matmul(a, a, out=c)
+        seconds.append(time.perf_counter() - start)
+    return 2 * MATMUL_N ** 3 / min(seconds) / 1e9
+
+
+def numpy_worker(args):
+    data, source = load_data(DTYPES)
+    out = {"source": source, "ours": {}} | {name: {} for name in REFERENCES}
+    out["matmul_gflops"] = {dt: matmul_gflops(dt) for dt in DTYPES}
+    for sizes, mbs, dtype in configs(args.sizes, args.round):
+        X, y = data[dtype]
+        Y = np.eye(sizes[-1], dtype=dtype)[y]  # (n, 10) one-hot, as the book stores targets
+        order = np.random.default_rng(args.round).permutation(len(X))
+        net = Network(sizes, cost="cross_entropy", seed=0, dtype=dtype)
+        for name, update in REFERENCES.items():
+            reference_seconds(update, net, X, Y, order, mbs, WARMUP_EXAMPLES // 10)
+            seconds = reference_seconds(update, net, X, Y, order, mbs, args.reference_examples)
+            out[name][key(sizes, mbs, dtype)] = seconds * len(X) / args.reference_examples
+        Network(sizes, cost="cross_entropy", seed=1, dtype=dtype).SGD(
+            (X[:WARMUP_EXAMPLES], y[:WARMUP_EXAMPLES]), 1, mbs, ETA, monitor_training=False)
+        history = net.SGD((X, y), 1, mbs, ETA, monitor_training=False)
+        out["ours"][key(sizes, mbs, dtype)] = history.seconds[0]
+    return out
+
+
+def torch_worker(args):
+    import torch
+    torch.set_num_threads(args.threads)
+    data, source = load_data(DTYPES)
+    out = {"source": source, "torch_step": {}, "torch_optim": {}}
+    for sizes, mbs, dtype in configs(args.sizes, args.round):
+        X, y = data[dtype]
+        Y = np.eye(sizes[-1], dtype=dtype)[y]
+        order = np.random.default_rng(args.round).permutation(len(X))
+        examples = args.torch_examples_at_10 if mbs == 10 else len(X)
+        net = Network(sizes, cost="cross_entropy", seed=0, dtype=dtype)
+        for name, optimizer in (("torch_step", False), ("torch_optim", True)):
+            torch_steps(torch, net, X, Y, order, mbs, WARMUP_EXAMPLES, optimizer)
+            seconds, _ = torch_steps(torch, net, X, Y, order, mbs, examples, optimizer)
+            out[name][key(sizes, mbs, dtype)] = seconds * len(X) / examples
+    return out
+
+
+def memory_worker(args):
+    """Peak resident set of loading MNIST in `dtype` and one monitored epoch of [784, 30, 10]."""
+    try:
+        mnist = load_mnist(download=False, dtype=args.dtype)
+        train, evaluation = mnist.train, mnist.validation
+    except FileNotFoundError:
+        rng = np.random.default_rng(0)
+        train = (rng.random((N_TRAIN, 784)).astype(args.dtype), rng.integers(0, 10, N_TRAIN))
+        evaluation = (train[0][:10_000], train[1][:10_000])
+    net = Network([784, 30, 10], cost="cross_entropy", seed=0, dtype=args.dtype)
+    net.SGD(train, 1, 10, ETA, evaluation_data=evaluation)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    return {"dtype": args.dtype, "peak_rss_bytes": peak, "training_data_bytes": train[0].nbytes}
+
+
+WORKERS = {"numpy": numpy_worker, "torch": torch_worker, "memory": memory_worker}
+
+
+# ----- the parent: rounds of workers, then the table ---------------------------------------------
+
+TRAINERS = {  # name in the JSON: what it is
+    "ours": "Network.SGD, monitor_training=False, no evaluation data",
+    "reference": "the book's per-example algorithm as network2.py has it (np.dot, columns)",
+    "reference_tuned": "the same per-example algorithm tuned: a (1 - a), nablas summed in place",
+    "torch_step": "PyTorch, in-place step p -= eta * grad",
+    "torch_optim": "PyTorch, torch.optim.SGD",
+}
+PEERS = {"reference": "reference", "reference_tuned": "reference_tuned",
+         "torch": ("torch_step", "torch_optim")}  # a ratio against each; torch: its faster one
+
+
+def run_worker(kind, threads, args, round_=0, dtype="float64"):
+    env = os.environ | {v: str(threads) for v in
+                        ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    command = [sys.executable, __file__, "--worker", kind, "--threads", str(threads),
+               "--round", str(round_), "--dtype", dtype,
+               "--reference-examples", str(args.reference_examples),
+               "--torch-examples-at-10", str(args.torch_examples_at_10),
+               "--sizes", *("-".join(map(str, s)) for s in args.sizes)]
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def stats(seconds):
+    return {"min": min(seconds), "median": statistics.median(seconds), "max": max(seconds),
+            "seconds": seconds}
+
+
+def collect(rounds, trainer):
+    """{config key: {threads: stats}} for one trainer, from every worker that timed it."""
+    times = {}
+    for threads, out in rounds:
+        for k, seconds in out.get(trainer, {}).items():
+            times.setdefault(k, {}).setdefault(str(threads), []).append(seconds)
+    return {k: {t: stats(s) for t, s in per.items()} for k, per in times.items()}
+
+
+def best(per_threads):
+    """The thread count with the lowest median, and its stats; None if never timed."""
+    if not per_threads:
+        return None
+    threads = min(per_threads, key=lambda t: per_threads[t]["median"])
+    return {"threads": int(threads)} | per_threads[threads]
+
+
+def summarise(rounds, rates, sizes_list):
+    """One row per config: each trainer at its best thread count, ratios, floor."""
+    timed = {name: collect(rounds, name) for name in TRAINERS}
+    results = {}
+    for sizes in sizes_list:
+        for mbs in MINI_BATCHES:
+            for dtype in DTYPES:
+                k = key(sizes, mbs, dtype)
+                row = {"sizes": sizes, "mini_batch_size": mbs, "dtype": dtype,
+                       "flops": flops_per_epoch(sizes)}
+                row |= {name: best(timed[name].get(k)) for name in TRAINERS}
+                row["per_thread"] = {name: timed[name].get(k) for name in TRAINERS}
+                ours = row["ours"]["median"]
+                row["floor_seconds"] = row["flops"] / (rates[dtype][str(row["ours"]["threads"])]
+                                                       * 1e9)
+                row["ratios"] = {"ours_over_floor": ours / row["floor_seconds"]}
+                for peer, names in PEERS.items():
+                    medians = [row[n]["median"] for n in
+                               ([names] if isinstance(names, str) else names) if row[n]]
+                    row["ratios"][f"{peer}_over_ours"] = min(medians) / ours if medians else None
+                results[k] = row
+    return results
+
+
+def target(name, value, goal, at_least=True):
+    """A target record; `shortfall` is the factor still missing (None when met or unknown)."""
+    if value is None:
+        return {"target": name, "value": None, "goal": goal, "met": None, "shortfall": None}
+    met = value >= goal if at_least else value <= goal
+    shortfall = None if met else (goal / value if at_least else value / goal)
+    return {"target": name, "value": value, "goal": goal, "met": met, "shortfall": shortfall}
+
+
+def targets(results, memory):
+    """The issue's targets, from this run's medians (value None when a trainer did not run)."""
+    f64, f32 = results[f"{HEADLINE}/10/float64"], results[f"{HEADLINE}/10/float32"]
+    big = results[f"{HEADLINE}/1000/float32"]
+    out = [
+        target(f"{HEADLINE}, float64, mini-batch 10: ours vs the per-example reference",
+               f64["ratios"]["reference_over_ours"], 7),
+        target(f"{HEADLINE}, float64, mini-batch 10: ours vs PyTorch (its faster variant)",
+               f64["ratios"]["torch_over_ours"], 5),
+        target(f"{HEADLINE}, mini-batch 10: float32 speed-up over float64",
+               f64["ours"]["median"] / f32["ours"]["median"], 1.3),
+        target(f"{HEADLINE}, float32, mini-batch 1000: epoch / (flops / matmul rate)",
+               big["ratios"]["ours_over_floor"], 3, at_least=False),
+    ]
+    for m in memory:
+        out.append(target(f"peak RSS / training data, {m['dtype']}",
+                          m["peak_rss_bytes"] / m["training_data_bytes"], 3, at_least=False))
+    return out
+
+
+def table(results):
+    def cell(s):
+        return f"{s['median']:6.3f} ({s['threads']})" if s else "    -     "
+
+    def ratio(r):
+        return f"{r:5.1f}x" if r else "    - "
+
+    lines = ["config (sizes/batch/dtype)   ours: min median   max (thr) | book ref  (thr)"
+             "  tuned ref (thr)  torch step (thr) torch optim (thr) | ref  tuned torch | floor"]
+    for k, r in results.items():
+        o, x = r["ours"], r["ratios"]
+        lines.append(
+            f"{k:26s} {o['min']:6.3f} {o['median']:6.3f} {o['max']:6.3f} ({o['threads']}) |"
+            f" {cell(r['reference'])}  {cell(r['reference_tuned'])}   {cell(r['torch_step'])}"
+            f"   {cell(r['torch_optim'])} | {ratio(x['reference_over_ours'])}"
+            f" {ratio(x['reference_tuned_over_ours'])} {ratio(x['torch_over_ours'])} |"
+            f" {x['ours_over_floor']:4.1f}x")
+    return "\n".join(lines)
+
+
+def thread_counts():
+    n = os.cpu_count() or 1
+    return sorted({1, n} | {2 ** i for i in range(1, n.bit_length()) if 2 ** i <= n})
+
+
+def run_rounds(args, threads, has_torch):
+    """[(threads, worker output)]: every round runs each worker kind at each thread count."""
+    rounds = []
+    for r in range(args.repeats):
+        for t in threads if r % 2 == 0 else threads[::-1]:
+            for kind in ("numpy", "torch") if has_torch else ("numpy",):
+                tick = time.perf_counter()
+                rounds.append((t, run_worker(kind, t, args, r)))
+                print(f"  round {r + 1}/{args.repeats}, {t} thread(s): {kind} worker"
+                      f" {time.perf_counter() - tick:.0f} s", flush=True)
+    return rounds
+
+
+def parent(args):
+    has_torch = importlib.util.find_spec("torch") is not None
+    threads = thread_counts()
+    print(f"{args.repeats} rounds x BLAS threads {threads}. Ours: {N_TRAIN:,} images an epoch;"
+          f" per-example references: timed on {args.reference_examples:,} and scaled to"
+          f" {N_TRAIN:,}; PyTorch: at mini-batch 10 timed on {args.torch_examples_at_10:,} and"
+          f" scaled, else on {N_TRAIN:,}.")
+    if not has_torch:
+        print("PyTorch: not importable, skipped (pip install -r requirements-bench.txt)")
+    load_before, start = os.getloadavg(), time.perf_counter()
+    rounds = run_rounds(args, threads, has_torch)
+    rates = {dt: {} for dt in DTYPES}  # GFLOP/s by thread count: the best of all rounds
+    for t, out in rounds:
+        for dt, rate in out.get("matmul_gflops", {}).items():
+            rates[dt][str(t)] = max(rates[dt].get(str(t), 0), rate)
+    memory = [run_worker("memory", 1, args, dtype=dt) for dt in DTYPES]
+    results = summarise(rounds, rates, args.sizes)
+    report = {
+        "benchmark": "seconds per training epoch", "quick": args.quick,
+        "data": rounds[0][1]["source"], "epoch_examples": N_TRAIN, "trainers": TRAINERS,
+        "net": {"activation": "sigmoid", "cost": "cross_entropy", "eta": ETA, "seed": 0},
+        "repeats": args.repeats, "thread_counts": threads,
+        "reference_examples": args.reference_examples,
+        "torch_examples_at_mini_batch_10": args.torch_examples_at_10,
+        "torch": _torch_version() if has_torch else None,
+        "ratios_from": "medians, each trainer at its best thread count, same run",
+        "matmul_gflops": rates, "matmul_size": MATMUL_N,
+        "flops_per_epoch": {"-".join(map(str, s)): flops_per_epoch(s) for s in args.sizes},
+        "load_average": {"before": load_before, "after": os.getloadavg()},
+        "wall_seconds": time.perf_counter() - start,
+        "results": list(results.values()), "peak_memory": memory,
+        "targets": targets(results, memory), "environment": environment(),
+    }
+    print_report(report, results)
+    out = args.out or (QUICK_OUT if args.quick else OUT)
+    write_json(out, report)
+    print(f"wrote {out}")
+
+
+def _torch_version():
+    done = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or None
+
+
+def print_report(report, results):
+    load = report["load_average"]
+    print(f"\ndata: {report['data']}; 1-minute load average before / after:"
+          f" {load['before'][0]:.1f} / {load['after'][0]:.1f} on {os.cpu_count()} cores")
+    for dt, per in report["matmul_gflops"].items():
+        print(f"large matmul ({MATMUL_N}^2) rate, {dt}: "
+              + ", ".join(f"{g:.0f} GFLOP/s at {t} thread(s)" for t, g in per.items()))
+    for s, f in report["flops_per_epoch"].items():
+        print(f"floating-point work of one epoch (matrix products), {s}: {f / 1e9:.2f} GFLOP")
+    print("\nseconds per epoch: medians at each trainer's best thread count (thr); ratios ="
+          " peer median / ours; floor = flops / matmul rate at ours' thread count\n"
+          + table(results) + "\n")
+    for m in report["peak_memory"]:
+        print(f"peak RSS, load + one monitored epoch, {m['dtype']}: "
+              f"{m['peak_rss_bytes'] / 2**20:.0f} MiB for "
+              f"{m['training_data_bytes'] / 2**20:.0f} MiB of training data")
+    print("\ntargets:")
+    for t in report["targets"]:
+        if t["value"] is None:
+            print(f"  n/a   {t['target']} (not measured)")
+            continue
+        short = "" if t["met"] else f"  (short by {t['shortfall']:.2f}x)"
+        print(f"  {'met ' if t['met'] else 'MISS'}  {t['target']}: {t['value']:.2f}"
+              f" (goal {t['goal']}){short}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help=f"2 rounds, {HEADLINE} only, smaller subsets; writes {QUICK_OUT}")
+    parser.add_argument("--repeats", type=int, help="rounds (default 5, or 2 with --quick)")
+    parser.add_argument("--out", type=Path, help=f"where to write the JSON (default {OUT})")
+    parser.add_argument("--worker", choices=WORKERS, help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--dtype", default="float64", help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--reference-examples", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--torch-examples-at-10", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.sizes = ([[int(n) for n in s.split("-")] for s in args.sizes] if args.sizes
+                  else [list(SIZES[0])] if args.quick else [list(s) for s in SIZES])
+    args.repeats = args.repeats or (2 if args.quick else 5)
+    args.reference_examples = args.reference_examples or (2_000 if args.quick
+                                                          else REFERENCE_EXAMPLES)
+    args.torch_examples_at_10 = args.torch_examples_at_10 or (5_000 if args.quick
+                                                              else TORCH_EXAMPLES_AT_10)
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](args)))
+    else:
+        parent(args)
+
+
+if __name__ == "__main__":
+    main()
