@@ -5,14 +5,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SWEEP  ?= activation_init
-SWEEPS := activation_init book dead_relu vanishing_gradients
+SWEEPS := activation_init book dead_relu vanishing_gradients fast98
 
 .DEFAULT_GOAL := help
-.PHONY: help install test smoke toy data baseline bench sweep book regression anomaly plots \
-	report reproduce clean
+.PHONY: help install test smoke toy data baseline bench sweep book dead_relu vanishing_gradients \
+	fast98 regression anomaly plots report reproduce clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9_ ]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: $(STAMP)  ## create .venv and install requirements.txt and the package (editable)
 
@@ -46,6 +46,9 @@ sweep: data  ## run one sweep: make sweep SWEEP=name [JOBS=n]
 
 book: data  ## reproduce every fully connected MNIST result of the book (sweep "book")
 	$(PY) scripts/sweep.py book --jobs $(JOBS)
+
+dead_relu vanishing_gradients fast98: data  ## the questions beyond the book: make <sweep name>
+	$(PY) scripts/sweep.py $@ --jobs $(JOBS)
 
 regression: $(STAMP)  ## regression use case: identity output on data made here -> results/regression/
 	$(PY) scripts/regression.py

@@ -44,6 +44,10 @@ class RunConfig:
     mini_batch_size: int = 10           # the book's choice throughout
     eta: float = 0.5
     lmbda: float = 0.0                  # L2, the book's convention (divided by n)
+    mu: float = 0.0                     # momentum coefficient; 0 is plain SGD
+    no_improvement_in: int = 0          # stop after n epochs without a better evaluation
+                                        # accuracy (0: never) ...
+    halve_eta: bool = False             # ... or rather halve eta then, down to 1/128 of it
     train_size: int = 50_000            # train on the first train_size of the 50,000 images
     evaluate: str = "validation"        # the split scored after every epoch
     test_each_epoch: bool = False       # also score test after every epoch, to report the test
@@ -61,6 +65,12 @@ class RunConfig:
         check_positive("mini_batch_size", self.mini_batch_size, integer=True)
         check_positive("eta", self.eta)
         check_positive("lmbda", self.lmbda, allow_zero=True)
+        if not 0 <= self.mu < 1:
+            raise ValueError(f"mu must lie in [0, 1); got {self.mu!r}")
+        check_positive("no_improvement_in", self.no_improvement_in, integer=True,
+                       allow_zero=True)
+        if self.halve_eta and not self.no_improvement_in:
+            raise ValueError("halve_eta needs no_improvement_in > 0")
         check_positive("train_size", self.train_size, integer=True)
         choose("evaluate split", self.evaluate, dict.fromkeys(SPLITS))
 
@@ -104,7 +114,8 @@ def run(config, mnist, *, progress=False):
     record(0)
     history = net.SGD((X, y), config.epochs, config.mini_batch_size, config.eta, config.lmbda,
                       evaluation_data=getattr(mnist, config.evaluate), progress=progress,
-                      on_epoch=record)
+                      on_epoch=record, mu=config.mu, no_improvement_in=config.no_improvement_in,
+                      halve_eta=config.halve_eta)
     result = {
         "config": config.to_dict(),
         "history": history.to_dict(),

@@ -1,4 +1,5 @@
-"""The record `Network.SGD` returns: per-epoch costs, accuracies and timing.
+"""The record `Network.SGD` returns (per-epoch costs, accuracies and timing), and the book's
+"no improvement in n epochs" rule that can end training.
 
 Left out: anything about how it is stored or drawn; `to_dict` gives plain JSON-ready data and the
 scripts do the rest.
@@ -14,8 +15,10 @@ class History:
     Costs include the L2 term, as the book's monitors do; accuracies are fractions in [0, 1].
     `seconds` is the training time of each epoch, without the monitoring passes. The evaluation
     lists stay empty without evaluation data, the training ones with `monitor_training=False`.
+    `eta` is the learning rate of each epoch (it changes under the book's schedule).
     `diverged` is set when a cost or a parameter stops being finite; `diverged_epoch` (1-based)
-    says when, and training stops there.
+    says when, and training stops there. `stop_reason` says why training ended early when a
+    stopping rule ended it.
     """
 
     training_cost: list = field(default_factory=list)
@@ -23,8 +26,10 @@ class History:
     evaluation_cost: list = field(default_factory=list)
     evaluation_accuracy: list = field(default_factory=list)
     seconds: list = field(default_factory=list)
+    eta: list = field(default_factory=list)
     diverged: bool = False
     diverged_epoch: int | None = None
+    stop_reason: str | None = None
 
     @property
     def epochs(self):
@@ -41,3 +46,24 @@ class History:
             raise ValueError(f"unknown History fields {sorted(unknown)}; "
                              f"valid: {[f.name for f in fields(cls)]}")
         return cls(**data)
+
+
+class NoImprovement:
+    """The book's rule (chapter 3): fires when the best accuracy is n or more epochs old.
+
+    After firing it starts counting again, so a schedule can act on it more than once.
+    """
+
+    def __init__(self, n):
+        self.n, self.best, self.since_best = n, -1.0, 0
+
+    def fires(self, accuracy):
+        """Record one epoch's accuracy; True if there was no improvement in the last n."""
+        if accuracy > self.best:
+            self.best, self.since_best = accuracy, 0
+        else:
+            self.since_best += 1
+        if self.since_best >= self.n:
+            self.since_best = 0
+            return True
+        return False

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from .activations import OUTPUT_ACTIVATIONS, hidden_activation
 from .costs import COSTS, DEFAULT_OUTPUT, output_error
-from .history import History
+from .history import History, NoImprovement
 from .initializers import INITIALIZERS
 from .validation import check_dtype, check_inputs, check_positive, check_targets, choose
 
@@ -129,7 +129,8 @@ class Network:
     # ----- training --------------------------------------------------------------------------
 
     def SGD(self, training_data, epochs, mini_batch_size, eta, lmbda=0.0,
-            evaluation_data=None, monitor_training=True, progress=False, on_epoch=None):
+            evaluation_data=None, monitor_training=True, progress=False, on_epoch=None,
+            mu=0.0, no_improvement_in=0, halve_eta=False):
         """Train by mini-batch stochastic gradient descent; return a `History`.
 
         `training_data` and `evaluation_data` are (X, y) pairs. Each epoch shuffles the training
@@ -140,17 +141,36 @@ class Network:
         parameter that stops being finite marks the history diverged and ends training.
         `progress=True` shows a progress bar with the latest accuracy. `on_epoch(epoch)`, if
         given, is called after each epoch's monitoring (the scripts record diagnostics with it).
+
+        The book's chapter 3 refinements, all off by default:
+        - `mu`: momentum (eqs. 107-108), v -> mu v - eta (nabla_w + lmbda / n w), w -> w + v.
+        - `no_improvement_in`: early stopping by the book's "no improvement in n epochs" rule
+          on the evaluation accuracy; needs `evaluation_data`.
+        - `halve_eta`: instead of stopping when that rule fires, halve eta and go on, until
+          eta has fallen to 1/128 of its start (the book's learning-rate schedule).
         """
         check_positive("epochs", epochs, integer=True)
         check_positive("mini_batch_size", mini_batch_size, integer=True)
         check_positive("eta", eta)
         check_positive("lmbda", lmbda, allow_zero=True)
+        check_positive("no_improvement_in", no_improvement_in, integer=True, allow_zero=True)
+        if not 0 <= mu < 1:
+            raise ValueError(f"mu must lie in [0, 1); got {mu!r}")
+        if (no_improvement_in or halve_eta) and evaluation_data is None:
+            raise ValueError("no_improvement_in and halve_eta watch the evaluation accuracy: "
+                             "pass evaluation_data")
+        if halve_eta and not no_improvement_in:
+            raise ValueError("halve_eta needs no_improvement_in > 0: it halves eta when that "
+                             "rule fires")
         X, Y = self._data(*self._pair(training_data, "training_data"), "training_data ")
         if evaluation_data is not None:
             evaluation_data = self._data(*self._pair(evaluation_data, "evaluation_data"),
                                          "evaluation_data ")
         n = len(X)
         history = History()
+        velocities = [np.zeros_like(p) for p in self.weights + self.biases] if mu else None
+        rule = NoImprovement(no_improvement_in)
+        eta_start = eta
         bar = tqdm(range(1, epochs + 1), desc="SGD", unit="epoch", disable=not progress)
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is recorded, not raised
             for epoch in bar:
@@ -161,8 +181,9 @@ class Network:
                 # made for it, that copy took 40% of an epoch and twice X's memory.
                 for k in range(0, n, mini_batch_size):
                     rows = order[k:k + mini_batch_size]
-                    self.update_mini_batch(X[rows], Y[rows], eta, lmbda, n)
+                    self.update_mini_batch(X[rows], Y[rows], eta, lmbda, n, mu, velocities)
                 history.seconds.append(time.perf_counter() - start)
+                history.eta.append(eta)
                 self._monitor(history, (X, Y) if monitor_training else None,
                               evaluation_data, lmbda)
                 bar.set_postfix(self._latest(history))
@@ -171,11 +192,28 @@ class Network:
                 if not self._finite(history):
                     history.diverged, history.diverged_epoch = True, epoch
                     break
+                if no_improvement_in and rule.fires(history.evaluation_accuracy[-1]):
+                    if not halve_eta:
+                        history.stop_reason = f"no improvement in {no_improvement_in} epochs"
+                        break
+                    eta /= 2
+                    if eta <= eta_start / 128:
+                        history.stop_reason = "eta fell to 1/128 of its start"
+                        break
         return history
 
-    def update_mini_batch(self, X, Y, eta, lmbda, n):
-        """One gradient step on the mini-batch (X, Y), (m, n_in) and (m, n_out)."""
+    def update_mini_batch(self, X, Y, eta, lmbda, n, mu=0.0, velocities=None):
+        """One gradient step on the mini-batch (X, Y), (m, n_in) and (m, n_out); with `mu`,
+        a momentum step that updates `velocities` (shaped like weights + biases) in place."""
         nabla_b, nabla_w = self._backprop(X, Y)
+        if mu:
+            for p, v, g in zip(self.weights + self.biases, velocities, nabla_w + nabla_b):
+                if lmbda and p.ndim == 2:  # L2 acts on weights only
+                    g += lmbda / n * p
+                v *= mu  # book eq. 107: v -> mu v - eta nabla C
+                v -= eta * g
+                p += v   # book eq. 108: w -> w + v
+            return
         decay = 1 - eta * lmbda / n  # L2 weight decay, book eq. 93
         for w, b, nw, nb in zip(self.weights, self.biases, nabla_w, nabla_b):
             if lmbda:
