@@ -3,7 +3,7 @@
 `RunConfig` holds every setting of a run, with defaults that are the book's chapter 3 network;
 `run` trains it and records the history, the diagnostics of `diagnostics.py` on a fixed probe
 set (the first 1,000 training images) before the first epoch and after each one, the test
-accuracy, timing, and the environment (versions, git commit, machine, date).
+accuracy and timing; `environment` gives the versions, git commit, machine and date.
 
 Left out: files and process management (`sweep.py` and the scripts do those).
 """
@@ -94,7 +94,10 @@ class RunConfig:
 
 
 def run(config, mnist, *, progress=False):
-    """Train `config` on `mnist` (from `load_mnist`); return (record, trained network)."""
+    """Train `config` on `mnist` (from `load_mnist`); return (record, trained network).
+
+    The record leaves out the environment: the caller takes it when it loads the code (a
+    sweep at its start), so a commit made while a sweep runs is not credited with its runs."""
     if config.train_size > len(mnist.train.X):
         raise ValueError(f"train_size must be at most {len(mnist.train.X)}; "
                          f"got {config.train_size}")
@@ -124,7 +127,6 @@ def run(config, mnist, *, progress=False):
         "test_accuracy": net.accuracy(*mnist.test),
         "seconds": {"wall": time.perf_counter() - start,
                     "train_per_epoch": float(np.mean(history.seconds))},
-        "environment": environment(),
     }
     return result, net
 

@@ -31,22 +31,23 @@ def run_one(job):
     """Worker: train one run and write its JSON. Returns the run id."""
     from nielsen_net.experiment import run
     from nielsen_net.mnist import load_mnist
-    run_id, config, path = job
+    run_id, config, path, env = job
     if config.dtype not in _mnist:
         _mnist[config.dtype] = load_mnist(dtype=config.dtype)
     result, _ = run(config, _mnist[config.dtype])
-    write_json(path, result | {"run_id": run_id})
+    write_json(path, result | {"run_id": run_id, "environment": env})
     return run_id
 
 
-def pending(jobs, out_dir, shard):
-    """The (run id, config, path) jobs of this shard whose result is missing or stale."""
+def pending(jobs, out_dir, shard, env=None):
+    """The (run id, config, path, env) jobs of this shard whose result is missing or stale;
+    `env` (the environment at the sweep's start) is recorded with each."""
     index, count = shard
     todo = []
     for k, (run_id, config) in enumerate(jobs):
         path = out_dir / f"{run_id}.json"
         if k % count == index and not finished(path, config):
-            todo.append((run_id, config, path))
+            todo.append((run_id, config, path, env))
     return todo
 
 
@@ -106,10 +107,11 @@ def main():
         sys.exit(f"error: {error}")
     out_dir = args.results / sweep.name
     start = time.perf_counter()
+    env = environment()  # the code the workers will import: taken once, before they start
     chosen = {}
     if sweep.tune:
         tuning = [job for name in sweep.configurations for job in sweep.tuning_runs(name)]
-        execute(pending(tuning, out_dir, args.shard), args.jobs, f"{sweep.name}: tune eta")
+        execute(pending(tuning, out_dir, args.shard, env), args.jobs, f"{sweep.name}: tune eta")
         for name in sweep.configurations:
             results = {c.eta: load_result(out_dir / f"{run_id}.json")
                        for run_id, c in sweep.tuning_runs(name)}
@@ -120,20 +122,20 @@ def main():
             chosen[name] = choose_eta(results) or min(results)
     names = [n for n in sweep.configurations if not sweep.tune or n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
-    todo = pending(runs, out_dir, args.shard)
+    todo = pending(runs, out_dir, args.shard, env)
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
     execute(todo, args.jobs, sweep.name)
-    log_invocation(out_dir, sweep, chosen, args, overrides, time.perf_counter() - start)
+    log_invocation(out_dir, sweep, chosen, args, overrides, time.perf_counter() - start, env)
 
 
-def log_invocation(out_dir, sweep, chosen, args, overrides, seconds):
+def log_invocation(out_dir, sweep, chosen, args, overrides, seconds, env):
     """Append this invocation to <sweep>/sweep.json: its timing, jobs and chosen etas."""
     manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
     manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen}
     manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
                                     "shard": list(args.shard), "overrides": overrides,
-                                    "environment": environment()})
+                                    "environment": env})
     write_json(out_dir / "sweep.json", manifest)
 
 

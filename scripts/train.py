@@ -15,7 +15,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, run, write_json
+from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, run, write_json
 from nielsen_net.mnist import load_mnist
 from nielsen_net.sweep import load_sweep
 
@@ -57,7 +57,9 @@ def main():
     except ValueError as error:
         sys.exit(f"error: {error}")
     print(f"training {config}")
+    env = environment()
     result, net = run(config, load_mnist(dtype=config.dtype), progress=True)
+    result["environment"] = env
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or PROJECT_ROOT / "results" / "train" / f"{stamp}.json"
     write_json(out, result)
