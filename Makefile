@@ -9,7 +9,7 @@ SWEEPS := activation_init book dead_relu vanishing_gradients fast98
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book dead_relu vanishing_gradients \
-	fast98 regression anomaly plots report reproduce clean
+	fast98 verify regression anomaly plots report reproduce clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_ ]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ book: data  ## reproduce every fully connected MNIST result of the book (sweep "
 
 dead_relu vanishing_gradients fast98: data  ## the questions beyond the book: make <sweep name>
 	$(PY) scripts/sweep.py $@ --jobs $(JOBS)
+
+verify: data  ## re-run a few finished runs of a sweep and compare bit for bit: make verify SWEEP=book
+	$(PY) scripts/rerun_check.py $(SWEEP) --runs 3
 
 regression: $(STAMP)  ## regression use case: identity output on data made here -> results/regression/
 	$(PY) scripts/regression.py
