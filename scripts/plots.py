@@ -1,0 +1,571 @@
+"""Draw every figure of the sweeps from their run JSON files; never trains.
+
+    python scripts/plots.py [--results DIR] [--sweep NAME ...]
+
+Each figure is one small function, registered under its file name in FIGURES[<sweep>]: it gets
+the sweep's records (runs/ and tune/, read with `nielsen_net.results`) and returns a matplotlib
+figure, written to <results>/<sweep>/<file>. Curves are the mean over seeds with a min-max band;
+a run that diverged stops early, is marked with an x where it stopped and counted in its legend
+label. The book's numbers come from the sweep file's `book` notes. Results may be partial while a
+sweep runs: a figure with none of its runs yet is skipped with a printed line, and a figure with
+some of them draws those.
+
+Left out: training, and numbers in tables (scripts/report.py compares them with the book).
+"""
+
+import argparse
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
+from nielsen_net.results import curve, load_runs, measure, spread  # noqa: E402
+from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
+
+DPI = 110
+ACTIVATION_COLOURS = {"sigmoid": "tab:blue", "relu": "tab:red", "leaky_relu": "tab:green"}
+INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-"}
+INIT_COLOURS = {"gaussian": "tab:purple", "scaled_gaussian": "tab:orange", "he": "tab:cyan"}
+INIT_LABELS = {"gaussian": "N(0,1)", "scaled_gaussian": "N(0,1/n_in)", "he": "He"}
+LAYER_STYLES = ["-", "--", ":", "-."]
+LAYER_COLOURS = ["tab:brown", "tab:pink", "tab:olive", "tab:gray"]
+# Where a book figure sits on an accuracy-vs-epoch axis: None = a level (dashed line),
+# "first"/"last" = a point at that epoch (star). Other measures are not on such an axis.
+BOOK_EPOCH = {"peak": None, "test_at_best_validation": None, "final": "last",
+              "final_training": "last", "epoch1": "first"}
+RELATION = {"approx": "", "above": "> ", "below": "< "}
+
+
+class Missing(Exception):
+    """A figure's runs are not there (yet)."""
+
+
+@dataclass
+class Data:
+    sweep: Sweep   # the definition: configurations in order, the book's notes
+    runs: dict     # configuration -> [record per seed]
+    tune: dict     # configuration -> {eta: record}
+
+
+# ---------------------------------------------------------------- shared drawing helpers
+
+def present(groups, names):
+    """{name: groups[name]} for the names that have records; Missing if none has."""
+    found = {n: groups[n] for n in names if n in groups}
+    if not found:
+        what = ", ".join(names) if len(names) <= 4 else f"its {len(names)} configurations"
+        raise Missing(f"no records yet of {what}")
+    return found
+
+
+def stack(rows):
+    """Per-epoch lists of one value or of one value per layer, over seeds, as one array
+    (n_seeds, n_epochs[, n_layers]), NaN-padded where a diverged run stopped early."""
+    arrays = [np.asarray(row, dtype=float) for row in rows]
+    out = np.full((len(arrays), max(map(len, arrays))) + arrays[0].shape[1:], np.nan)
+    for i, array in enumerate(arrays):
+        out[i, :len(array)] = array
+    return out
+
+
+def band(ax, x, values, label=None, each=False, **style):
+    """The mean over seeds as a line and the min-max over seeds as a shaded band (and with
+    `each`, every seed as a thin line: a mean hides seeds that split into groups);
+    values is (n_seeds, len(x)). Returns the line."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # epochs after every seed diverged
+        mean, low, high = (f(values, axis=0) for f in (np.nanmean, np.nanmin, np.nanmax))
+    line, = ax.plot(x, mean, label=label, marker="." if len(x) < 10 else None, **style)
+    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.15, linewidth=0)
+    for row in values if each else []:
+        ax.plot(x, row, color=line.get_color(), linewidth=0.5, alpha=0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    return line
+
+
+def series(ax, records, key, label, each=False, **style):
+    """A history series (accuracies in %) per epoch as `band`, each diverged seed marked with
+    an x where it stopped and counted in the label."""
+    values = curve(records, key) * (100 if key.endswith("accuracy") else 1)
+    epochs = np.arange(1, values.shape[1] + 1)
+    line = band(ax, epochs, values, label=label + diverged_note(records), each=each, **style)
+    for row, record in zip(values, records):
+        finite = np.flatnonzero(np.isfinite(row))
+        if record["history"]["diverged"] and len(finite):
+            ax.plot(epochs[finite[-1]], row[finite[-1]], "x", color=line.get_color(), ms=8)
+    return line
+
+
+def diagnostic(ax, records, key, layer, label, scale=1, **style):
+    """A diagnostics series of one hidden layer per epoch (epoch 0 = initialisation) as `band`."""
+    values = stack([r["diagnostics"][key] for r in records])[:, :, layer] * scale
+    return band(ax, np.arange(values.shape[1]), values, label=label, **style)
+
+
+def diverged_note(records):
+    count = sum(r["history"]["diverged"] for r in records)
+    return f" [diverged {count}/{len(records)}]" if count else ""
+
+
+def seed_count(groups):
+    """'3 seeds' (or '1-5 seeds') for the records of `groups` {name: records}."""
+    counts = sorted({len(records) for records in groups.values()})
+    n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    return f"{n} seed{'s' * (n != '1')}"
+
+
+def seeds_text(groups):
+    return f"mean over {seed_count(groups)}, band = min-max"
+
+
+def zoom(ax, values):
+    """Show the top of the accuracy range, in 5-point steps: from about 7 points below the best
+    of `values` to just above it (at most 100). Returns the lower limit; what lies below it is
+    off the axis."""
+    best = np.nanmax([*values, 0.0])
+    bottom = max(0.0, 5 * np.floor((best - 7) / 5))
+    ax.set_ylim(bottom, min(100.0, 5 * np.ceil((best + 1) / 5)))
+    return bottom
+
+
+def side_legend(ax, **kwargs):
+    """A small legend to the right of the axes, off the data."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title_fontsize=8,
+              borderaxespad=0, **kwargs)
+
+
+def empty(ax):
+    """Mark a panel whose runs are not there yet (axis off: its ticks would mean nothing)."""
+    ax.text(0.5, 0.5, "no runs yet", transform=ax.transAxes, ha="center", va="center",
+            color="gray")
+    ax.set_axis_off()
+
+
+def figure(rows, cols, size, title, **kwargs):
+    fig, axes = plt.subplots(rows, cols, figsize=size, layout="constrained", squeeze=False,
+                             **kwargs)
+    fig.suptitle(title, fontsize=11)
+    for ax in axes.flat:  # shared axes too: a neighbour may stay empty while a sweep runs
+        ax.tick_params(labelleft=True, labelbottom=True)
+    return fig, axes
+
+
+def figure_legend(fig, handles):
+    """One small legend for the whole figure, right of the panels (clear of the title)."""
+    fig.legend(handles=handles, loc="outside right center", fontsize=8)
+
+
+# ---------------------------------------------------------------- activation_init figures
+
+def config_of(records):
+    return records[0]["config"]
+
+
+def line_style(config):
+    """Colour by activation, line style by init."""
+    return {"color": ACTIVATION_COLOURS[config["activation"]],
+            "linestyle": INIT_STYLES[config["init"]]}
+
+
+def short(config):
+    return f"{config['activation']}, {INIT_LABELS[config['init']]}"
+
+
+def depth_title(sizes):
+    hidden = len(sizes) - 2
+    return f"{list(sizes)}: {hidden} hidden layer{'s' * (hidden > 1)}"
+
+
+def by_depth(data, kind="runs"):
+    """{sizes: {configuration: records}} of runs/ (or tune/, {eta: record}) in the sweep's
+    order, one group per architecture."""
+    groups = {}
+    for name, records in present(getattr(data, kind), list(data.sweep.configurations)).items():
+        config = config_of(list(records.values()) if kind == "tune" else records)
+        groups.setdefault(tuple(config["sizes"]), {})[name] = records
+    return groups
+
+
+def validation_accuracy(data):
+    groups = by_depth(data)
+    fig, axes = figure(len(groups), 1, (10, 3.8 * len(groups)),
+                       f"Validation accuracy per epoch ({seeds_text(data.runs)})")
+    for ax, (sizes, runs) in zip(axes[:, 0], groups.items()):
+        finals = {n: spread([measure(r, "final") for r in rs])["mean"] for n, rs in runs.items()}
+        bottom = zoom(ax, finals.values())
+        for name, records in runs.items():
+            below = " (below axis)" if finals[name] < bottom else ""
+            series(ax, records, "evaluation_accuracy",
+                   f"{short(config_of(records))}: {finals[name]:.2f}%{below}",
+                   **line_style(config_of(records)))
+        ax.set(title=depth_title(sizes), xlabel="epoch", ylabel="validation accuracy (%)")
+        side_legend(ax, title="activation, init: final mean")
+    return fig
+
+
+def cost(data):
+    groups = by_depth(data)
+    fig, axes = figure(len(groups), 2, (10, 3.3 * len(groups)),
+                       f"Cost per epoch ({seeds_text(data.runs)})")
+    for row, (sizes, runs) in zip(axes, groups.items()):
+        for ax, split in zip(row, ("training", "validation")):
+            for name, records in runs.items():
+                series(ax, records, f"{split.replace('validation', 'evaluation')}_cost",
+                       short(config_of(records)), **line_style(config_of(records)))
+            ax.set(yscale="log", xlabel="epoch", ylabel=f"{split} cost (cross-entropy, log)")
+            ax.set_title(f"{depth_title(sizes)}, {split} set", fontsize=9)
+    handles = {short(c): Line2D([], [], label=short(c), **line_style(c))
+               for c in map(config_of, present(data.runs, list(data.sweep.configurations))
+                            .values())}
+    figure_legend(fig, list(handles.values()))
+    return fig
+
+
+def test_accuracy(data):
+    groups = by_depth(data)
+    fig, axes = figure(len(groups), 1, (10, 3.8 * len(groups)),
+                       f"Test accuracy after the last epoch (bar = mean over "
+                       f"{seed_count(data.runs)}, error bar = std; eta chosen on validation)")
+    for ax, (sizes, runs) in zip(axes[:, 0], groups.items()):
+        stats = [spread([measure(r, "test") for r in rs]) for rs in runs.values()]
+        configs = [config_of(rs) for rs in runs.values()]
+        x = np.arange(len(runs))
+        bottom = zoom(ax, [s["mean"] + s["std"] for s in stats])
+        ax.bar(x, [s["mean"] for s in stats], yerr=[s["std"] for s in stats], capsize=3,
+               color=[ACTIVATION_COLOURS[c["activation"]] for c in configs], alpha=0.45)
+        for xi, s in zip(x, stats):
+            off = " (below axis)" if s["mean"] < bottom else ""
+            # left of the error bar, so the two do not cross
+            ax.text(xi - 0.22, bottom + 0.3, f"{s['mean']:.2f} ± {s['std']:.2f}%{off}",
+                    rotation=90, ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(x, [f"{c['activation']}\n{INIT_LABELS[c['init']]}\neta={c['eta']:g}"
+                          for c in configs], fontsize=8)
+        ax.set(title=depth_title(sizes), ylabel="test accuracy (%)")
+    return fig
+
+
+def dead_units(data):
+    activations = ["relu", "leaky_relu"]
+    groups = {sizes: {n: rs for n, rs in runs.items()
+                      if config_of(rs)["activation"] in activations}
+              for sizes, runs in by_depth(data).items()}
+    if not any(groups.values()):
+        raise Missing("no ReLU or Leaky ReLU runs yet")
+    fig, axes = figure(len(groups), 2, (10, 3.3 * len(groups)),
+                       "Dead hidden units (zero derivative on all 1,000 probe images)\n"
+                       f"({seeds_text(data.runs)})", sharey=True)
+    most_layers = max(len(sizes) - 2 for sizes in groups)
+    for row, (sizes, runs) in zip(axes, groups.items()):
+        for ax, activation in zip(row, activations):
+            matching = [rs for rs in runs.values() if config_of(rs)["activation"] == activation]
+            for records in matching:
+                for layer in range(len(sizes) - 2):
+                    diagnostic(ax, records, "dead_fraction", layer, None, scale=100,
+                               color=INIT_COLOURS[config_of(records)["init"]],
+                               linestyle=LAYER_STYLES[layer])
+            if not matching:
+                empty(ax)
+            elif all(np.nanmax(ln.get_ydata()) == 0 for ln in ax.get_lines()):
+                ax.text(0.5, 0.5, "no dead units", transform=ax.transAxes, ha="center")
+            ax.set(xlabel="epoch (0 = initialisation)", ylabel="dead units (%)")
+            ax.set_title(f"{activation}, {depth_title(sizes)}", fontsize=9)
+    axes[0, 0].set_ylim(-2, max(10, axes[0, 0].get_ylim()[1]))  # shared: 0% stays visible
+    handles = ([Line2D([], [], color=c, label=f"init {INIT_LABELS[i]}")
+                for i, c in INIT_COLOURS.items()]
+               + [Line2D([], [], color="black", linestyle=LAYER_STYLES[k],
+                         label=f"hidden layer {k + 1}") for k in range(most_layers)])
+    figure_legend(fig, handles)
+    return fig
+
+
+def activation_gradient_norms(data):
+    groups = by_depth(data)
+    sizes = max(groups, key=len)
+    runs = {(config_of(rs)["activation"], config_of(rs)["init"]): rs
+            for rs in groups[sizes].values()}
+    fig, axes = figure(len(ACTIVATION_COLOURS), len(INIT_STYLES), (10, 8),
+                       f"Bias-gradient norm per hidden layer, {list(sizes)} "
+                       f"({seeds_text(groups[sizes])})", sharey=True)
+    for row, activation in zip(axes, ACTIVATION_COLOURS):
+        for ax, init in zip(row, INIT_STYLES):
+            records = runs.get((activation, init))
+            for layer in range(len(sizes) - 2) if records else []:
+                diagnostic(ax, records, "bias_gradient_norms", layer,
+                           f"hidden layer {layer + 1}", color=LAYER_COLOURS[layer])
+            if not records:
+                empty(ax)
+            ax.set_yscale("log")
+            ax.set_title(f"{activation}, init {INIT_LABELS[init]}{diverged_note(records or [])}",
+                         fontsize=9)
+    for ax in axes[-1]:
+        ax.set_xlabel("epoch (0 = initialisation)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("||dC/db|| (log)")
+    figure_legend(fig, [Line2D([], [], color=LAYER_COLOURS[k], label=f"hidden layer {k + 1}")
+                        for k in range(len(sizes) - 2)])
+    return fig
+
+
+def eta_tuning(data):
+    groups = by_depth(data, "tune")
+    fig, axes = figure(1, len(groups), (10, 4.5), "Learning-rate tuning: validation accuracy "
+                       "after the tuning budget (one seed per eta)")
+    for ax, (sizes, tuned) in zip(axes[0], groups.items()):
+        for name, by_eta in tuned.items():
+            etas = sorted(by_eta)
+            config = config_of(list(by_eta.values()))
+            accuracy = [measure(by_eta[eta], "final") for eta in etas]
+            line, = ax.plot(etas, accuracy, marker=".", label=short(config), **line_style(config))
+            for eta, value in zip(etas, accuracy):
+                if by_eta[eta]["history"]["diverged"]:
+                    ax.plot(eta, value, "x", color=line.get_color(), ms=8)
+            chosen = config_of(data.runs[name])["eta"] if name in data.runs else None
+            if chosen in by_eta:  # the eta the runs/ of this configuration trained with
+                ax.plot(chosen, measure(by_eta[chosen], "final"), "o", ms=10, mfc="none",
+                        color=line.get_color())
+        ax.set(xscale="log", ylim=(0, 100), xlabel="learning rate eta (log)",
+               ylabel="validation accuracy (%)")
+        ax.set_title(f"{depth_title(sizes)}, after {config['epochs']} epochs", fontsize=9)
+    lines = {h.get_label(): h for ax in axes[0] for h in ax.get_legend_handles_labels()[0]}
+    marks = [Line2D([], [], color="black", marker="o", ms=10, mfc="none", ls="none",
+                    label="chosen eta"),
+             Line2D([], [], color="black", marker="x", ms=8, ls="none", label="diverged")]
+    figure_legend(fig, list(lines.values()) + marks)
+    return fig
+
+
+# ---------------------------------------------------------------- book figures
+
+def book_notes(data, name):
+    """The book's figures for a configuration that sit on an accuracy-vs-epoch axis (the
+    float32 twins repeat their row's figure, so they are left to the float64 run)."""
+    return [n for n in data.sweep.notes.get(name, [])
+            if "value" in n and n["measure"] in BOOK_EPOCH and not n.get("float32")]
+
+
+def book_marker(ax, note, colour, epochs):
+    """The book's figure: a dashed level for a peak, a star at the epoch for the others."""
+    label = (f"book: {RELATION[note.get('relation', 'approx')]}{note['value']:g}% "
+             f"({note['measure'].replace('_', ' ')})")
+    where = BOOK_EPOCH[note["measure"]]
+    if where is None:
+        ax.axhline(note["value"], color=colour, linestyle=(0, (5, 3)), linewidth=1, label=label)
+    else:
+        ax.plot(1 if where == "first" else epochs, note["value"], "*", ms=13, color=colour,
+                mec="black", mew=0.6, label=label)
+
+
+def book_panel(ax, data, names, each=False):
+    """Accuracy per epoch (on the split each run scores) of the book rows `names`, each with the
+    book's figures, its float32 twin (thin) if there is one, and the test accuracy too where it
+    was scored every epoch (ch6-softmax). `each`: also every seed, thin. Returns whether any of
+    the rows had runs."""
+    settled = []  # the mean curves after their first quarter, and the book's figures
+    for k, name in enumerate(names):
+        records = data.runs.get(name)
+        if not records:
+            continue
+        colour, config = f"C{k}", config_of(records)
+        line = series(ax, records, "evaluation_accuracy", f"{name} ({config['evaluate']})",
+                      each=each, color=colour)
+        settled += list(line.get_ydata()[len(line.get_ydata()) // 4:])
+        if config["test_each_epoch"]:
+            band(ax, np.arange(1, config["epochs"] + 1),
+                 100 * stack([r["test_accuracy_per_epoch"] for r in records]),
+                 f"{name} (test)", color=colour, linestyle=":")
+        twin = data.runs.get(f"{name}-float32")
+        if twin:
+            series(ax, twin, "evaluation_accuracy", f"{name} float32 ({seed_count({0: twin})})",
+                   color=colour, linewidth=1, linestyle="-.")
+        for note in book_notes(data, name):
+            book_marker(ax, note, colour, config["epochs"])
+            settled.append(note["value"])
+    if not settled:
+        return False
+    # The first epochs' climb may run off the bottom: the comparison is in the settled part.
+    low, high = np.nanmin(settled), max(np.nanmax(settled), ax.dataLim.y1)
+    ax.set_ylim(low - 0.1 * (high - low), high + 0.05 * (high - low))
+    ax.set(xlabel="epoch", ylabel="accuracy (%)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=8)
+    return True
+
+
+def book_figure(data, panels, title, size=(10, 5.5), extra=0, each=False):
+    """One `book_panel` per {panel title: row names}, then `extra` empty axes for the caller;
+    Missing if no row has runs. Returns (figure, [axes])."""
+    groups = present(data.runs, [n for names in panels.values() for n in names])
+    seeds = seeds_text(groups) + (", thin lines = single seeds" if each else "")
+    fig, axes = figure(1, len(panels) + extra, size, f"{title}\n({seeds})")
+    for ax, (panel, names) in zip(axes[0], panels.items()):
+        if not book_panel(ax, data, names, each):
+            empty(ax)
+        ax.set_title(panel, fontsize=10)
+    return fig, list(axes[0])
+
+
+def ch1_curves(data):
+    return book_figure(data, {"chapter 1: quadratic cost, eta 3": ["ch1-30", "ch1-100"],
+                              "chapter 1: eta too small / too large":
+                                  ["ch1-eta-small", "ch1-eta-large"]},
+                       "Chapter 1 networks: test accuracy per epoch", each=True)[0]
+
+
+def ch3_curves(data):
+    return book_figure(data, {"chapter 3: cross-entropy (+ L2), scored on test":
+                                  ["ch3-ce-30", "ch3-ce-100", "ch3-l2-30"],
+                              "chapter 3 L2 and chapter 6 softmax, on validation":
+                                  ["ch3-l2-100", "ch3-98", "ch6-softmax"]},
+                       "Chapters 3 and 6: accuracy per epoch", size=(10, 6))[0]
+
+
+def init_comparison(data):
+    return book_figure(data, {"[784, 30, 10]": ["ch3-init-30-large", "ch3-init-30-default"],
+                              "[784, 100, 10]": ["ch3-init-100-large", "ch3-init-100-default"]},
+                       "Chapter 3: large N(0,1) vs default N(0,1/n_in) weights, validation "
+                       "accuracy per epoch")[0]
+
+
+def overfitting(data):
+    names = ["ch3-overfit", "ch3-overfit-l2"]
+    runs = present(data.runs, names)
+    fig, axes = figure(1, 2, (10, 4.5), "Chapter 3: 1,000 training images, 400 epochs "
+                       f"({seeds_text(runs)})")
+    for ax, name in zip(axes[0], names):
+        records = runs.get(name)
+        if records:
+            for key, colour in (("training_accuracy", "C1"), ("evaluation_accuracy", "C0")):
+                series(ax, records, key, key.split("_")[0].replace("evaluation", "test"),
+                       color=colour)
+            for note in book_notes(data, name):
+                book_marker(ax, note, "C1" if note["measure"] == "final_training" else "C0",
+                            config_of(records)["epochs"])
+            ax.legend(loc="lower right", fontsize=8)
+        else:
+            empty(ax)
+        ax.set(title=f"{name}: lmbda = {data.sweep.configurations[name].lmbda:g}",
+               xlabel="epoch", ylabel="accuracy (%)")
+    return fig
+
+
+def depth(data):
+    names = [f"ch5-depth-{k}" for k in range(1, 5)]
+    fig, (left, right) = book_figure(data, {"validation accuracy per epoch": names},
+                                     "Chapter 5: 1 to 4 hidden layers of 30 units", extra=1)
+    for k, name in enumerate(names):
+        if name not in data.runs:
+            continue
+        peak = spread([measure(r, "peak") for r in data.runs[name]])
+        right.errorbar(k + 1, peak["mean"], [[peak["mean"] - peak["min"]],
+                                             [peak["max"] - peak["mean"]]],
+                       fmt="o", color=f"C{k}", capsize=4)
+        for note in book_notes(data, name):
+            right.plot(k + 1.15, note["value"], "*", ms=13, color=f"C{k}", mec="black")
+    right.set(xticks=range(1, 5), xlabel="hidden layers", ylabel="peak validation accuracy (%)")
+    right.set_title("peak accuracy: ours (error bar = min-max) and the book's", fontsize=10)
+    right.legend(handles=[Line2D([], [], color="gray", marker="o", ls="none", label="ours"),
+                          Line2D([], [], color="gray", marker="*", ms=13, mec="black", ls="none",
+                                 label="book")], fontsize=8)
+    return fig
+
+
+def book_gradient_norms(data):
+    names = ["ch5-depth-2", "ch5-depth-3", "ch5-depth-4"]
+    runs = present(data.runs, names)
+    fig, axes = figure(1, 2, (10, 4.5), "Chapter 5: bias-gradient norm ||dC/db|| per hidden "
+                       f"layer ({seeds_text(runs)})")
+    left, right = axes[0]
+    for k, name in enumerate(names):
+        if name not in runs:
+            continue
+        at_init = stack([r["diagnostics"]["bias_gradient_norms"][0] for r in runs[name]])
+        layers = np.arange(1, at_init.shape[1] + 1)
+        mean = at_init.mean(axis=0)
+        left.errorbar(layers, mean, [mean - at_init.min(axis=0), at_init.max(axis=0) - mean],
+                      marker="o", color=f"C{k}", capsize=3, label=f"{name}: ours")
+        # Only the 4-hidden-layer values are in BOOK_RESULTS.md (book.toml's notes).
+        for book in [n["value"] for n in data.sweep.notes[name]
+                     if n["measure"] == "init_gradients"]:
+            left.plot(np.arange(1, len(book) + 1), book, "*--", ms=11, color=f"C{k}",
+                      mec="black", mew=0.6, linewidth=1, label=f"{name}: book")
+    left.set(yscale="log", xticks=range(1, 5), xlabel="hidden layer (1 = next to the input)",
+             ylabel="||dC/db|| at initialisation (log)")
+    left.set_title("at initialisation, 1,000 training images", fontsize=10)
+    left.legend(fontsize=8, loc="lower right")
+    deepest = runs.get(names[-1])
+    if deepest:
+        for layer in range(len(config_of(deepest)["sizes"]) - 2):
+            diagnostic(right, deepest, "bias_gradient_norms", layer, f"hidden layer {layer + 1}",
+                       color=LAYER_COLOURS[layer])
+        right.legend(fontsize=8)
+    else:
+        empty(right)
+    right.set(yscale="log", xlabel="epoch (0 = initialisation)", ylabel="||dC/db|| (log)")
+    right.set_title(f"{names[-1]} during training: per-layer speed of learning", fontsize=10)
+    return fig
+
+
+FIGURES = {
+    "activation_init": {
+        "validation_accuracy.png": validation_accuracy,
+        "cost.png": cost,
+        "test_accuracy.png": test_accuracy,
+        "dead_units.png": dead_units,
+        "gradient_norms.png": activation_gradient_norms,
+        "eta_tuning.png": eta_tuning,
+    },
+    "book": {
+        "ch1_curves.png": ch1_curves,
+        "ch3_curves.png": ch3_curves,
+        "overfitting.png": overfitting,
+        "init_comparison.png": init_comparison,
+        "depth.png": depth,
+        "gradient_norms.png": book_gradient_norms,
+    },
+}
+
+
+def draw(results, name):
+    """Write every figure of sweep `name` whose runs exist; returns the paths written."""
+    folder = Path(results) / name
+    if not folder.is_dir():
+        print(f"skip {name}: no folder {folder}")
+        return []
+    data = Data(load_sweep(name), load_runs(folder), load_runs(folder, "tune"))
+    written = []
+    for file, draw_figure in FIGURES[name].items():
+        try:
+            fig = draw_figure(data)
+        except Missing as why:
+            print(f"skip {folder / file}: {why}")
+            continue
+        fig.savefig(folder / file, dpi=DPI)
+        plt.close(fig)
+        print(f"wrote {folder / file}")
+        written.append(folder / file)
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results",
+                        help="results folder (default: results/)")
+    parser.add_argument("--sweep", nargs="+", choices=list(FIGURES),
+                        help="sweeps to draw (default: every one with a folder)")
+    args = parser.parse_args(argv)
+    names = args.sweep or [n for n in FIGURES if (args.results / n).is_dir()]
+    if not names:
+        print(f"nothing to draw: no sweep folder ({', '.join(FIGURES)}) in {args.results}")
+    for name in names:
+        draw(args.results, name)
+
+
+if __name__ == "__main__":
+    main()
