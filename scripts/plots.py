@@ -512,6 +512,115 @@ def book_gradient_norms(data):
     return fig
 
 
+# ---------------------------------------------------------------- beyond the book
+
+VARIANT_STYLES = {"relu": "-", "leaky_relu 0.01": "--", "leaky_relu 0.1": ":"}
+
+
+def variant(config):
+    """relu, or leaky_relu with its slope."""
+    slope = f" {config['leaky_slope']:g}" if config["activation"] == "leaky_relu" else ""
+    return config["activation"] + slope
+
+
+def errorbar_line(ax, x, values, **style):
+    """Mean over seeds at each x with min-max error bars; values is [[per seed] per x]."""
+    mean = [np.nanmean(v) if np.isfinite(v).any() else np.nan for v in values]
+    low = [m - np.nanmin(v) if np.isfinite(v).any() else 0 for m, v in zip(mean, values)]
+    high = [np.nanmax(v) - m if np.isfinite(v).any() else 0 for m, v in zip(mean, values)]
+    return ax.errorbar(x, mean, [low, high], capsize=3, marker="o", ms=4, **style)
+
+
+def dead_vs_eta(data):
+    """Dead units at the end and test accuracy against eta, per depth: colour init, style
+    variant."""
+    groups = {}
+    for records in present(data.runs, list(data.sweep.configurations)).values():
+        c = config_of(records)
+        groups.setdefault(tuple(c["sizes"]), {}).setdefault((variant(c), c["init"]), []).append(
+            (c["eta"], records))
+    fig, axes = figure(len(groups), 2, (11, 3.8 * len(groups)),
+                       f"Dead ReLUs against the learning rate (mean over "
+                       f"{seed_count(data.runs)}, bars = min-max)")
+    for row, (sizes, lines) in zip(axes, groups.items()):
+        for (name, init), points in lines.items():
+            points.sort(key=lambda p: p[0])
+            etas = [eta for eta, _ in points]
+            style = {"color": INIT_COLOURS[init], "linestyle": VARIANT_STYLES[name],
+                     "label": f"{name}, {INIT_LABELS[init]}"}
+            errorbar_line(row[0], etas, [np.array([100 * np.mean(r["diagnostics"]
+                                                  ["dead_fraction"][-1]) for r in rs])
+                                         for _, rs in points], **style)
+            errorbar_line(row[1], etas, [np.array([100 * r["test_accuracy"] for r in rs])
+                                         for _, rs in points], **style)
+        row[0].set(xscale="log", xlabel="eta (log)", ylabel="dead hidden units at the end (%)",
+                   title=depth_title(sizes))
+        row[1].set(xscale="log", xlabel="eta (log)", ylabel="test accuracy (%)",
+                   title=depth_title(sizes))
+        side_legend(row[1])
+    return fig
+
+
+def vanishing_ratio(data):
+    """First / last hidden layer gradient norm at initialisation against depth."""
+    runs = present(data.runs, list(data.sweep.configurations))
+    activations = list(dict.fromkeys(config_of(r)["activation"] for r in runs.values()))
+    fig, axes = figure(1, len(activations), (3 * len(activations) + 1.5, 4),
+                       "First / last hidden layer ||dC/db|| at initialisation "
+                       f"(mean over {seed_count(runs)}, bars = min-max)", sharey=True)
+    for ax, activation in zip(axes[0], activations):
+        for init, colour in INIT_COLOURS.items():
+            chosen = [rs for rs in runs.values() if config_of(rs)["activation"] == activation
+                      and config_of(rs)["init"] == init]
+            chosen.sort(key=lambda rs: len(config_of(rs)["sizes"]))
+            depths = [len(config_of(rs)["sizes"]) - 2 for rs in chosen]
+            ratios = [np.array([r["diagnostics"]["bias_gradient_norms"][0][0]
+                                / r["diagnostics"]["bias_gradient_norms"][0][-1] for r in rs])
+                      for rs in chosen]
+            errorbar_line(ax, depths, ratios, color=colour, label=INIT_LABELS[init])
+        ax.axhline(1, color="gray", lw=0.8)
+        ax.set(yscale="log", xlabel="hidden layers", title=activation, xticks=range(1, 5))
+    axes[0][0].set_ylabel("first / last layer (log; < 1: first learns slower)")
+    side_legend(axes[0][-1])
+    return fig
+
+
+def vanishing_depth4(data):
+    """Per-layer gradient norms during training for the 4-hidden-layer nets."""
+    runs = {n: rs for n, rs in data.runs.items() if len(config_of(rs)["sizes"]) == 6}
+    runs = present(runs, list(runs) or ["the 4-hidden-layer nets"])
+    activations = list(dict.fromkeys(config_of(r)["activation"] for r in runs.values()))
+    fig, axes = figure(len(activations), 3, (11, 2.8 * len(activations)),
+                       "4 hidden layers of 30: ||dC/db|| per layer during training "
+                       f"({seeds_text(runs)})", sharey=True)
+    for row, activation in zip(axes, activations):
+        for ax, init in zip(row, INIT_LABELS):
+            found = [rs for rs in runs.values() if config_of(rs)["activation"] == activation
+                     and config_of(rs)["init"] == init]
+            if not found:
+                empty(ax)
+                continue
+            for layer in range(4):
+                diagnostic(ax, found[0], "bias_gradient_norms", layer,
+                           f"hidden layer {layer + 1}", color=LAYER_COLOURS[layer])
+            ax.set(yscale="log", title=f"{activation}, {INIT_LABELS[init]}", xlabel="epoch")
+    axes[0][0].set_ylabel("||dC/db|| (log)")
+    side_legend(axes[0][-1])
+    return fig
+
+
+def fast98_curves(data):
+    runs = present(data.runs, list(data.sweep.configurations))
+    fig, axes = figure(1, 1, (10, 4.5), f"Validation accuracy per epoch ({seeds_text(runs)})")
+    ax = axes[0][0]
+    for name, records in runs.items():
+        series(ax, records, "evaluation_accuracy", name)
+    ax.axhline(98, color="black", lw=0.8, ls="--", label="98%")
+    ax.set(xlabel="epoch", ylabel="validation accuracy (%)", ylim=(96, 98.6))
+    side_legend(ax)
+    return fig
+
+
 FIGURES = {
     "activation_init": {
         "validation_accuracy.png": validation_accuracy,
@@ -529,6 +638,12 @@ FIGURES = {
         "depth.png": depth,
         "gradient_norms.png": book_gradient_norms,
     },
+    "dead_relu": {"dead_vs_eta.png": dead_vs_eta},
+    "vanishing_gradients": {
+        "gradient_ratio.png": vanishing_ratio,
+        "gradient_norms_depth4.png": vanishing_depth4,
+    },
+    "fast98": {"fast98.png": fast98_curves},
 }
 
 
