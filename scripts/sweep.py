@@ -16,6 +16,7 @@ import argparse
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, write_j
 from nielsen_net.sweep import choose_eta, load_result, load_sweep
 
 _mnist = {}  # per worker process: dtype -> MNIST
+tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default would leak a
+                                  # multiprocessing semaphore at exit
 
 
 def run_one(job):
