@@ -187,7 +187,7 @@ def book_section(results):
     if not runs:
         return head + "Not run yet.\n"
     sweep = load_sweep("book")
-    rows, float32_rows = [], []
+    rows, float32_rows, reasons = [], [], []
     for name, checks in sweep.notes.items():
         records = runs.get(name)
         for check in checks:
@@ -198,6 +198,9 @@ def book_section(results):
                 rows.append((check["row"], name, "", "not run yet", "", "", ""))
             else:
                 rows.append(verdict_row(check, records, runs))
+                if rows[-1][-1] == "differs":
+                    reasons.append(f"- **{check['row']}** ({check['measure']}): "
+                                   + check.get("reason", "not investigated yet."))
     header = ["row", "setting", "book", "ours: mean ± std [min-max] (seeds)", "measure",
               "ours - book", "verdict"]
     return (head + sweep.description.strip() + "\n\n"
@@ -205,6 +208,12 @@ def book_section(results):
               f"{TOLERANCE} percentage points (for gradient norms: widened by a factor "
               f"{GRADIENT_FACTOR}); otherwise *differs*. Verdicts are computed, never edited.\n\n"
             + table(header, rows)
+            + ("\n### Why these rows differ\n\nThe most likely reason, found by checking "
+               "(the check is in `scripts/sweeps/book.toml` beside the row):\n\n"
+               + "\n".join(reasons) + "\n" if reasons else "")
+            + "\nThe runs were made while the repository moved on, so their records name "
+              "several commits; `make verify SWEEP=book` re-runs a sample at the current "
+              "commit and compares it bit for bit.\n"
             + "\n### Float32\n\nThe headline rows once more in float32 (one seed; the float64 "
               "seed 0 run beside it):\n\n"
             + table(["row", "book", "float32, seed 0", "float64, seed 0", "float32 - float64",
