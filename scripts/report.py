@@ -70,6 +70,16 @@ def image(sweep, name, alt):
     return f"![{alt}]({sweep}/{name})\n"
 
 
+def sweep_runs(results, sweep, title, command):
+    """(heading, {configuration: records}) of a sweep; the records are {} if it has not run."""
+    folder = results / sweep
+    runs = load_runs(folder) if (folder / "runs").exists() else {}
+    return f"## {title} (`{command}`)\n\n", runs
+
+
+NOT_RUN = "Not run yet.\n"
+
+
 def manifest(results, sweep):
     path = results / sweep / "sweep.json"
     return json.loads(path.read_text()) if path.exists() else None
@@ -110,11 +120,10 @@ def wall_time_section(results):
 # ----- activation x init -------------------------------------------------------------------------
 
 def activation_init_section(results):
-    sweep_dir = results / "activation_init"
-    runs = load_runs(sweep_dir) if (sweep_dir / "runs").exists() else {}
-    head = "## Activation x initialisation (`make sweep SWEEP=activation_init`)\n\n"
+    head, runs = sweep_runs(results, "activation_init", "Activation x initialisation",
+                            "make sweep SWEEP=activation_init")
     if not runs:
-        return head + "Not run yet.\n"
+        return head + NOT_RUN
     sweep = load_sweep("activation_init")
     chosen = (manifest(results, "activation_init") or {}).get("chosen_eta", {})
     rows, summary = [], {}
@@ -181,11 +190,9 @@ def activation_init_findings(summary):
 # ----- the book ----------------------------------------------------------------------------------
 
 def book_section(results):
-    sweep_dir = results / "book"
-    runs = load_runs(sweep_dir) if (sweep_dir / "runs").exists() else {}
-    head = "## Reproducing the book (`make book`)\n\n"
+    head, runs = sweep_runs(results, "book", "Reproducing the book", "make book")
     if not runs:
-        return head + "Not run yet.\n"
+        return head + NOT_RUN
     sweep = load_sweep("book")
     rows, float32_rows, reasons = [], [], []
     for name, checks in sweep.notes.items():
@@ -288,10 +295,9 @@ def variant(config):
 
 
 def dead_relu_section(results):
-    head = "## Dead ReLUs (`make sweep SWEEP=dead_relu`)\n\n"
-    if not (results / "dead_relu" / "runs").exists():
-        return head + "Not run yet.\n"
-    runs = load_runs(results / "dead_relu")
+    head, runs = sweep_runs(results, "dead_relu", "Dead ReLUs", "make dead_relu")
+    if not runs:
+        return head + NOT_RUN
     etas = sorted({rs[0]["config"]["eta"] for rs in runs.values()})
     cells = {}
     for records in runs.values():
@@ -309,14 +315,14 @@ def dead_relu_section(results):
               "accuracy, % (mean over seeds); div. = diverged runs.\n\n"
             + table(["hidden layers", "activation", "init"] + [f"eta {e:g}" for e in etas], rows)
             + "\n" + image("dead_relu", "dead_vs_eta.png", "dead units against learning rate")
-            + "\nRegenerate: `make sweep SWEEP=dead_relu`, then `make plots report`.\n")
+            + "\nRegenerate: `make dead_relu`, then `make plots report`.\n")
 
 
 def vanishing_section(results):
-    head = "## Vanishing gradients across depth (`make sweep SWEEP=vanishing_gradients`)\n\n"
-    if not (results / "vanishing_gradients" / "runs").exists():
-        return head + "Not run yet.\n"
-    runs = load_runs(results / "vanishing_gradients")
+    head, runs = sweep_runs(results, "vanishing_gradients", "Vanishing gradients across depth",
+                            "make vanishing_gradients")
+    if not runs:
+        return head + NOT_RUN
     rows = []
     for records in runs.values():
         c = records[0]["config"]
@@ -338,15 +344,15 @@ def vanishing_section(results):
                     rows)
             + "\n" + image("vanishing_gradients", "gradient_ratio.png", "gradient ratio")
             + image("vanishing_gradients", "gradient_norms_depth4.png", "per-layer norms")
-            + "\nRegenerate: `make sweep SWEEP=vanishing_gradients`, then `make plots report`.\n")
+            + "\nRegenerate: `make vanishing_gradients`, then `make plots report`.\n")
 
 
 def fast98_section(results):
-    head = "## The fastest way to 98% (`make sweep SWEEP=fast98`)\n\n"
-    if not (results / "fast98" / "runs").exists():
-        return head + "Not run yet.\n"
+    head, runs = sweep_runs(results, "fast98", "The fastest way to 98%", "make fast98")
+    if not runs:
+        return head + NOT_RUN
     rows, reached = [], {}
-    for name, records in load_runs(results / "fast98").items():
+    for name, records in runs.items():
         c = records[0]["config"]
         epochs, seconds = [], []
         for r in records:
@@ -376,7 +382,7 @@ def fast98_section(results):
             + table(["configuration", "eta", "mu", "mini-batch", "schedule", "seeds reaching 98%",
                      "epochs to 98%", "training seconds to 98%", "peak validation %",
                      "test % (after training)"], rows)
-            + finding + "\nRegenerate: `make sweep SWEEP=fast98`, then `make report`.\n")
+            + finding + "\nRegenerate: `make fast98`, then `make plots report`.\n")
 
 
 # ----- baseline and benchmark --------------------------------------------------------------------
