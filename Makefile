@@ -26,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 test: $(STAMP)  ## run the test suite (offline; real-MNIST tests need MNIST_DIR or data/mnist)
 	$(PY) -m pytest -q
 
-smoke: $(STAMP)  ## tiny end-to-end pipeline (train, sweep, plots, report) into scratch/; fails below the bar
+smoke: data  ## tiny end-to-end pipeline (sweeps, plots, report) into scratch/; fails below the bar
 	$(PY) scripts/smoke.py
 
 toy: $(STAMP)  ## the "11 lines" toy problems: no hidden layer vs one hidden layer on XOR-like data
