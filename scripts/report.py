@@ -133,17 +133,21 @@ def activation_init_section(results):
             continue
         test = spread([100 * r["test_accuracy"] for r in records])
         dead = spread([100 * np.mean(r["diagnostics"]["dead_fraction"][-1]) for r in records])
-        summary[name] = (config, test, dead, records)
+        dead_at_init = spread([100 * np.mean(r["diagnostics"]["dead_fraction"][0])
+                               for r in records])
+        first = spread([measure(r, "epoch1") for r in records])
+        summary[name] = (config, test, dead, records, first)
         rows.append((len(config.sizes) - 2, config.activation, config.init,
-                     f"{chosen.get(name, records[0]['config']['eta']):g}",
+                     f"{chosen.get(name, records[0]['config']['eta']):g}", pm(first),
                      pm(test), f"{np.mean([best_epoch(r) for r in records]):.1f}",
                      sum(r["history"]["diverged"] for r in records),
-                     f"{dead['mean']:.1f}",
+                     f"{dead_at_init['mean']:.1f} → {dead['mean']:.1f}",
                      f"{np.mean([r['seconds']['train_per_epoch'] for r in records]):.2f}"))
     return (head + sweep.description.strip() + "\n\n"
             + table(["hidden layers", "activation", "init", "chosen eta",
-                     "test accuracy % (mean ± std)", "best validation epoch", "diverged runs",
-                     "dead units % at end", "s / epoch"], rows)
+                     "validation % after epoch 1", "test accuracy % (mean ± std)",
+                     "best validation epoch", "diverged runs", "dead units %: init → end",
+                     "s / epoch"], rows)
             + "\nSeconds per epoch are training time only, measured while other runs shared "
               "the machine's two cores.\n\n"
             + "### Findings\n\n" + activation_init_findings(summary) + "\n"
@@ -163,10 +167,13 @@ def activation_init_findings(summary):
         at_depth = {n: s for n, s in summary.items() if len(s[0].sizes) - 2 == depth}
         ranked = sorted(at_depth.values(), key=lambda s: -s[1]["mean"])
         best, worst = ranked[0], ranked[-1]
+        fastest = max(at_depth.values(), key=lambda s: s[4]["mean"])
         sentences.append(
             f"- With {depth} hidden layer{'s' * (depth > 1)}, the best is {best[0].activation} "
             f"with {best[0].init} init ({pm(best[1])}% on test), the worst "
-            f"{worst[0].activation} with {worst[0].init} init ({pm(worst[1])}%).")
+            f"{worst[0].activation} with {worst[0].init} init ({pm(worst[1])}%). The fastest "
+            f"to learn is {fastest[0].activation} with {fastest[0].init} init: "
+            f"{pm(fastest[4])}% on validation after the first epoch.")
         for activation in ("relu", "leaky_relu", "sigmoid"):
             by_init = {s[0].init: s for s in at_depth.values() if s[0].activation == activation}
             if {"he", "gaussian"} <= set(by_init):
@@ -175,6 +182,15 @@ def activation_init_findings(summary):
                     f"  - {activation}: He init {pm(he)}% against the large N(0,1) init "
                     f"{pm(large)}% ({he['mean'] - large['mean']:+.2f} points).")
     dead_rows = [(s[0], s[2], s[3]) for s in summary.values() if s[0].activation == "relu"]
+    for config, dead, records in dead_rows:
+        at_init = np.mean([np.mean(r["diagnostics"]["dead_fraction"][0]) for r in records])
+        if at_init > 0.05:
+            sentences.append(
+                f"- ReLU with {config.init} init and {len(config.sizes) - 2} hidden layer(s) "
+                f"starts with {100 * at_init:.1f}% of its units dead and ends with "
+                f"{dead['mean']:.1f}%" + (" (this init keeps the book's N(0,1) biases while "
+                "it shrinks the weights, so a unit with a bias well below zero starts dead)."
+                                          if config.init == "scaled_gaussian" else "."))
     if dead_rows:
         most = max(dead_rows, key=lambda d: d[1]["mean"])
         first = most[2][0]["diagnostics"]["dead_fraction"]
