@@ -150,7 +150,9 @@ def test_unknown_sweep_name_lists_the_known_ones():
 def test_the_committed_sweeps_load():
     assert len(load_sweep("activation_init").configurations) == 18
     book = load_sweep("book")
-    assert book.seeds["ch1-30"] == [0, 1, 2, 3, 4] and book.seeds["ch1-100"] == [0, 1, 2]
+    assert all(len(seeds) >= 3 for name, seeds in book.seeds.items()
+               if not name.endswith("float32"))
+    assert all(len(book.seeds[row]) >= 5 for row in ("ch1-30", "ch3-l2-30", "ch3-98"))
 
 
 def tuning_record(final_accuracy, diverged=False):
