@@ -44,6 +44,8 @@ def main():
         dead_relu_section(args.results),
         vanishing_section(args.results),
         fast98_section(args.results),
+        regression_section(args.results),
+        anomaly_section(args.results),
         darkness_section(args.results),
         bench_section(args.results),
     ]
@@ -399,6 +401,49 @@ def fast98_section(results):
                      "epochs to 98%", "training seconds to 98%", "peak validation %",
                      "test % (after training)"], rows)
             + finding + "\nRegenerate: `make fast98`, then `make plots report`.\n")
+
+
+def regression_section(results):
+    head = "## Regression (`make regression`)\n\n"
+    path = results / "regression" / "regression.json"
+    if not path.exists():
+        return head + NOT_RUN
+    r = json.loads(path.read_text())
+    c, net = r["config"], r["network_test_mse"]
+    return (head + f"The same `Network` as a regressor: {c['network']['sizes']}, "
+            f"{c['network']['activation']} hidden units, identity output, quadratic cost, on "
+            f"data the project makes itself: {r['formula']}, noise {c['noise']}, "
+            f"{c['n_train']:,} training and {c['n_test']:,} test points "
+            f"(`scripts/configs/regression.toml`).\n\n"
+            + table(["model", "test mean squared error"], [
+                (f"network ({net['n']} seeds, mean ± std)", pm(net, 4)),
+                ("least-squares line", f"{r['linear_test_mse']:.4f}"),
+                ("noise floor (noise²)", f"{r['noise_floor_mse']:.4f}")])
+            + "\n" + image("regression", "fit.png", "regression fit") + "\n")
+
+
+def anomaly_section(results):
+    head = "## Anomaly detection (`make anomaly`)\n\n"
+    path = results / "anomaly" / "anomaly.json"
+    if not path.exists():
+        return head + NOT_RUN
+    r = json.loads(path.read_text())
+    c, auc = r["config"], r["autoencoder_auc"]
+    return (head + f"An autoencoder {c['network']['sizes']} ({c['network']['cost']}, "
+            f"{c['training']['epochs']} epochs) built from the same `Network`, trained on the "
+            f"{r['training_images']:,} training images of every digit but "
+            f"{c['anomaly_digit']}. Each of the {r['test_images']:,} test images is scored by "
+            f"its reconstruction error; how well that score picks out the "
+            f"{r['anomalies_in_test']:,} {c['anomaly_digit']}s is the area under the ROC curve "
+            f"(0.5 = chance, 1 = perfect) (`scripts/configs/anomaly.toml`).\n\n"
+            + table(["score", "ROC AUC, 9s vs the rest"], [
+                (f"autoencoder reconstruction error ({auc['n']} seeds, mean ± std)",
+                 pm(auc, 3)),
+                ("squared distance to the mean training image", f"{r['baseline_auc']:.3f}")])
+            + f"\nMean reconstruction error (seed 0): {r['mean_error_normal']:.4f} on the other "
+              f"digits, {r['mean_error_anomalies']:.4f} on the {c['anomaly_digit']}s.\n\n"
+            + image("anomaly", "roc.png", "ROC curves")
+            + image("anomaly", "reconstructions.png", "best and worst reconstructions") + "\n")
 
 
 # ----- baseline and benchmark --------------------------------------------------------------------
