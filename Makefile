@@ -8,7 +8,7 @@ SWEEP  ?= activation_init
 SWEEPS := activation_init book dead_relu vanishing_gradients fast98
 
 .DEFAULT_GOAL := help
-.PHONY: help install test smoke toy data baseline bench sweep book dead_relu vanishing_gradients \
+.PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
 	fast98 verify regression anomaly plots report reproduce clean
 
 help:  ## list the targets
@@ -47,7 +47,7 @@ sweep: data  ## run one sweep: make sweep SWEEP=name [JOBS=n]
 book: data  ## reproduce every fully connected MNIST result of the book (sweep "book")
 	$(PY) scripts/sweep.py book --jobs $(JOBS)
 
-dead_relu vanishing_gradients fast98: data  ## the questions beyond the book: make <sweep name>
+activation_init dead_relu vanishing_gradients fast98: data  ## run that sweep (same as make sweep SWEEP=<name>)
 	$(PY) scripts/sweep.py $@ --jobs $(JOBS)
 
 verify: data  ## re-run a few finished runs of a sweep and compare bit for bit: make verify SWEEP=book

@@ -18,6 +18,7 @@ from nielsen_net.experiment import PROJECT_ROOT, environment
 from nielsen_net.results import best_epoch, load_runs, measure, spread
 from nielsen_net.sweep import load_sweep
 
+SWEEPS = ("activation_init", "book", "dead_relu", "vanishing_gradients", "fast98")
 TOLERANCE = 0.3        # percentage points: the verdict's widening of our range over seeds
 GRADIENT_FACTOR = 1.5  # for gradient norms: our range widened by this factor either way
 INIT_NAMES = {"gaussian": "large init N(0,1)", "scaled_gaussian": "default init N(0,1/n_in)",
@@ -103,19 +104,21 @@ def setting(config):
 
 
 def wall_time_section(results):
-    rows = []
-    for sweep in ("activation_init", "book"):
+    rows, total = [], 0.0
+    for sweep in SWEEPS:
         m = manifest(results, sweep)
         if m:
             seconds = sum(i["seconds"] for i in m["invocations"])
+            total += seconds
             jobs = sorted({i["jobs"] for i in m["invocations"]})
-            rows.append((f"`make sweep SWEEP={sweep}`" if sweep != "book" else "`make book`",
-                         f"{seconds / 60:.1f} min", ", ".join(map(str, jobs)),
+            rows.append((f"`make {sweep}`", f"{seconds / 60:.1f} min", ", ".join(map(str, jobs)),
                          len(m["invocations"])))
+    rows.append(("all sweeps", f"{total / 60:.1f} min", "", ""))
     if not rows:
         return ""
     return ("## Wall time\n\nHow long the runs behind this report took on this machine "
-            "(summed over resumed invocations):\n\n"
+            "(summed over resumed invocations; invocations that overlapped shared the two "
+            "cores):\n\n"
             + table(["command", "wall time", "jobs", "invocations"], rows))
 
 
