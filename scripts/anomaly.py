@@ -67,6 +67,7 @@ def main():
         "baseline_auc": roc_auc(baseline, positive),
         "mean_error_normal": float(errors[0][~positive].mean()),
         "mean_error_anomalies": float(errors[0][positive].mean()),
+        "mean_error_per_digit": [float(errors[0][mnist.test.y == d].mean()) for d in range(10)],
         "environment": environment()})
     plot_roc(errors, baseline, positive, aucs, out / "roc.png")
     plot_reconstructions(nets[0], X_test, errors[0], out / "reconstructions.png")

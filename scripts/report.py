@@ -444,7 +444,11 @@ def anomaly_section(results):
                  pm(auc, 3)),
                 ("squared distance to the mean training image", f"{r['baseline_auc']:.3f}")])
             + f"\nMean reconstruction error (seed 0): {r['mean_error_normal']:.4f} on the other "
-              f"digits, {r['mean_error_anomalies']:.4f} on the {c['anomaly_digit']}s.\n\n"
+              f"digits, {r['mean_error_anomalies']:.4f} on the {c['anomaly_digit']}s"
+            + (" (below 0.5, an AUC means the unseen digit reconstructs *better* than the "
+               "average seen one)" if auc["mean"] < 0.5 else "") + ". Per test digit:\n\n"
+            + table([str(d) for d in range(10)],
+                    [[f"{e:.4f}" for e in r["mean_error_per_digit"]]]) + "\n"
             + image("anomaly", "roc.png", "ROC curves")
             + image("anomaly", "reconstructions.png", "best and worst reconstructions") + "\n")
 
