@@ -432,6 +432,7 @@ def anomaly_section(results):
         return head + NOT_RUN
     r = json.loads(path.read_text())
     c, auc = r["config"], r["autoencoder_auc"]
+    seen = [e for d, e in enumerate(r["mean_error_per_digit"]) if d != c["anomaly_digit"]]
     return (head + f"An autoencoder {c['network']['sizes']} ({c['network']['cost']}, "
             f"{c['training']['epochs']} epochs) built from the same `Network`, trained on the "
             f"{r['training_images']:,} training images of every digit but "
@@ -444,9 +445,9 @@ def anomaly_section(results):
                  pm(auc, 3)),
                 ("squared distance to the mean training image", f"{r['baseline_auc']:.3f}")])
             + f"\nMean reconstruction error (seed 0): {r['mean_error_normal']:.4f} on the other "
-              f"digits, {r['mean_error_anomalies']:.4f} on the {c['anomaly_digit']}s"
-            + (" (below 0.5, an AUC means the unseen digit reconstructs *better* than the "
-               "average seen one)" if auc["mean"] < 0.5 else "") + ". Per test digit:\n\n"
+              f"digits, {r['mean_error_anomalies']:.4f} on the {c['anomaly_digit']}s; per test "
+              f"digit it ranges from {min(seen):.4f} to {max(seen):.4f} over the digits the "
+              f"autoencoder saw:\n\n"
             + table([str(d) for d in range(10)],
                     [[f"{e:.4f}" for e in r["mean_error_per_digit"]]]) + "\n"
             + image("anomaly", "roc.png", "ROC curves")
