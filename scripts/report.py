@@ -344,7 +344,7 @@ def vanishing_section(results):
                             "make vanishing_gradients")
     if not runs:
         return head + NOT_RUN
-    rows = []
+    rows, deepest = [], []
     for records in runs.values():
         c = records[0]["config"]
         norms = [np.array(r["diagnostics"]["bias_gradient_norms"]) for r in records]
@@ -355,7 +355,24 @@ def vanishing_section(results):
         rows.append((len(c["sizes"]) - 2, c["activation"], c["init"],
                      f"{ratio_init['mean']:.3g}", f"{ratio_end['mean']:.3g}", pm(final),
                      sum(r["history"]["diverged"] for r in records)))
+        if len(c["sizes"]) == 6:
+            deepest.append((c["activation"], c["init"], ratio_init["mean"], ratio_end["mean"],
+                            final["mean"]))
     rows.sort()
+    # Keeps the first layer learning: its gradient within a factor 10 of the last layer's at
+    # initialisation and after training, and a final accuracy over 90%.
+    kept = [f"{a} with {i} init" for a, i, r0, r1, acc in sorted(deepest)
+            if 0.1 <= r0 <= 10 and 0.1 <= r1 <= 10 and acc > 90]
+    vanish = [f"{a} with {i} init ({r0:.3g})" for a, i, r0, _, _ in sorted(deepest) if r0 < 0.1]
+    explode = [f"{a} with {i} init ({r0:.3g})" for a, i, r0, _, _ in sorted(deepest) if r0 > 10]
+    findings = ("### Findings, 4 hidden layers\n\n"
+                f"- The first layer's gradient is under a tenth of the last's at initialisation "
+                f"(vanishing) for: {', '.join(vanish) or 'none'}.\n"
+                f"- It is over ten times the last's (exploding) for: "
+                f"{', '.join(explode) or 'none'}.\n"
+                f"- Within a factor 10 at initialisation and after training, with over 90% "
+                f"validation accuracy, so the first layer keeps learning: "
+                f"{', '.join(kept) or 'none'}.\n\n") if deepest else ""
     return (head + load_sweep("vanishing_gradients").description.strip() + "\n\n"
             + "How fast the first hidden layer learns relative to the last: the ratio of their "
               "bias-gradient norms (1 = equally fast; below 1 = the first layer learns slower), "
@@ -363,7 +380,8 @@ def vanishing_section(results):
             + table(["hidden layers", "activation", "init", "first/last at init",
                      "first/last at end", "validation accuracy % (final)", "diverged runs"],
                     rows)
-            + "\n" + image("vanishing_gradients", "gradient_ratio.png", "gradient ratio")
+            + "\n" + findings
+            + image("vanishing_gradients", "gradient_ratio.png", "gradient ratio")
             + image("vanishing_gradients", "gradient_norms_depth4.png", "per-layer norms")
             + "\nRegenerate: `make vanishing_gradients`, then `make plots report`.\n")
 
