@@ -335,8 +335,25 @@ def dead_relu_section(results):
             + "Each cell: dead hidden units at the end, % (mean over layers and 3 seeds) / test "
               "accuracy, % (mean over seeds); div. = diverged runs.\n\n"
             + table(["hidden layers", "activation", "init"] + [f"eta {e:g}" for e in etas], rows)
-            + "\n" + image("dead_relu", "dead_vs_eta.png", "dead units against learning rate")
+            + "\n" + dead_relu_cost(runs) + "\n" + image("dead_relu", "dead_vs_eta.png", "dead units against learning rate")
             + "\nRegenerate: `make dead_relu`, then `make plots report`.\n")
+
+
+def dead_relu_cost(runs):
+    """What dead units cost: test accuracy of the ReLU runs (seeds apart, diverged ones left
+    out) grouped by how many of their units ended dead."""
+    groups = {"under 10%": [], "10-50%": [], "over 50%": []}
+    for records in runs.values():
+        for r in records:
+            if r["config"]["activation"] != "relu" or r["history"]["diverged"]:
+                continue
+            dead = 100 * np.mean(r["diagnostics"]["dead_fraction"][-1])
+            key = "under 10%" if dead < 10 else "10-50%" if dead <= 50 else "over 50%"
+            groups[key].append(100 * r["test_accuracy"])
+    rows = [(k, len(v), pm(spread(v))) for k, v in groups.items() if v]
+    return ("What it costs: the ReLU runs (each seed apart, diverged runs left out) by the "
+            "share of their hidden units dead at the end. Leaky ReLU units never die.\n\n"
+            + table(["dead at the end", "runs", "test accuracy %"], rows))
 
 
 def vanishing_section(results):
