@@ -541,19 +541,21 @@ def dead_vs_eta(data):
             (c["eta"], records))
     fig, axes = figure(len(groups), 2, (11, 3.8 * len(groups)),
                        f"Dead ReLUs against the learning rate (mean over "
-                       f"{seed_count(data.runs)}, bars = min-max)")
+                       f"{seed_count(data.runs)}, bars = min-max; dead units: diverged runs "
+                       "left out)")
     for row, (sizes, lines) in zip(axes, groups.items()):
         for (name, init), points in lines.items():
             points.sort(key=lambda p: p[0])
             etas = [eta for eta, _ in points]
             style = {"color": INIT_COLOURS[init], "linestyle": VARIANT_STYLES[name],
                      "label": f"{name}, {INIT_LABELS[init]}"}
-            errorbar_line(row[0], etas, [np.array([100 * np.mean(r["diagnostics"]
-                                                  ["dead_fraction"][-1]) for r in rs])
-                                         for _, rs in points], **style)
+            # A diverged run's NaN weights make every unit look dead: left out here.
+            dead = [np.array([100 * np.mean(r["diagnostics"]["dead_fraction"][-1]) for r in rs
+                              if not r["history"]["diverged"]], dtype=float) for _, rs in points]
+            errorbar_line(row[0], etas, dead, **style)
             errorbar_line(row[1], etas, [np.array([100 * r["test_accuracy"] for r in rs])
                                          for _, rs in points], **style)
-        row[0].set(xscale="log", xlabel="eta (log)", ylabel="dead hidden units at the end (%)",
+        row[0].set(xscale="log", xlabel="eta (log)", ylabel="dead units at the end (%)",
                    title=depth_title(sizes))
         row[1].set(xscale="log", xlabel="eta (log)", ylabel="test accuracy (%)",
                    title=depth_title(sizes))

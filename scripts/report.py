@@ -323,17 +323,20 @@ def dead_relu_section(results):
     cells = {}
     for records in runs.values():
         c = records[0]["config"]
-        dead = spread([100 * np.mean(r["diagnostics"]["dead_fraction"][-1]) for r in records])
+        # A diverged run's NaN weights make every unit look dead: count only finished runs.
+        dead = spread([100 * np.mean(r["diagnostics"]["dead_fraction"][-1]) for r in records
+                       if not r["history"]["diverged"]])
         test = spread([100 * r["test_accuracy"] for r in records])
         diverged = sum(r["history"]["diverged"] for r in records)
         cells[(len(c["sizes"]) - 2, variant(c), c["init"]), c["eta"]] = (
-            f"{dead['mean']:.1f} / {test['mean']:.2f}" + (f" ({diverged} div.)" if diverged
-                                                        else ""))
+            (f"{dead['mean']:.1f}" if dead["n"] else "-") + f" / {test['mean']:.2f}"
+            + (f" ({diverged} div.)" if diverged else ""))
     rows = [(*key, *(cells.get((key, eta), "") for eta in etas))
             for key in sorted({k for k, _ in cells})]
     return (head + load_sweep("dead_relu").description.strip() + "\n\n"
-            + "Each cell: dead hidden units at the end, % (mean over layers and 3 seeds) / test "
-              "accuracy, % (mean over seeds); div. = diverged runs.\n\n"
+            + "Each cell: dead hidden units at the end, % (mean over layers and the seeds that "
+              "did not diverge) / test accuracy, % (mean over all seeds); div. = diverged runs "
+              "(their test accuracy counts as scored).\n\n"
             + table(["hidden layers", "activation", "init"] + [f"eta {e:g}" for e in etas], rows)
             + "\n" + dead_relu_cost(runs) + "\n" + image("dead_relu", "dead_vs_eta.png", "dead units against learning rate")
             + "\nRegenerate: `make dead_relu`, then `make plots report`.\n")
