@@ -444,12 +444,17 @@ def fast98_section(results):
             + finding + "\nRegenerate: `make fast98`, then `make plots report`.\n")
 
 
+def use_case(results, name, title):
+    """(heading, record) of a use case; the record is None if it has not run."""
+    path = results / name / f"{name}.json"
+    return (f"## {title} (`make {name}`)\n\n",
+            json.loads(path.read_text()) if path.exists() else None)
+
+
 def regression_section(results):
-    head = "## Regression (`make regression`)\n\n"
-    path = results / "regression" / "regression.json"
-    if not path.exists():
+    head, r = use_case(results, "regression", "Regression")
+    if r is None:
         return head + NOT_RUN
-    r = json.loads(path.read_text())
     c, net = r["config"], r["network_test_mse"]
     return (head + f"The same `Network` as a regressor: {c['network']['sizes']}, "
             f"{c['network']['activation']} hidden units, identity output, quadratic cost, on "
@@ -464,11 +469,9 @@ def regression_section(results):
 
 
 def anomaly_section(results):
-    head = "## Anomaly detection (`make anomaly`)\n\n"
-    path = results / "anomaly" / "anomaly.json"
-    if not path.exists():
+    head, r = use_case(results, "anomaly", "Anomaly detection")
+    if r is None:
         return head + NOT_RUN
-    r = json.loads(path.read_text())
     c, auc = r["config"], r["autoencoder_auc"]
     seen = [e for d, e in enumerate(r["mean_error_per_digit"]) if d != c["anomaly_digit"]]
     return (head + f"An autoencoder {c['network']['sizes']} ({c['network']['cost']}, "
