@@ -23,7 +23,7 @@ import numpy as np
 from . import __version__
 from .diagnostics import bias_gradient_norms, dead_fraction
 from .network import Network
-from .validation import check_positive, choose
+from .validation import check_positive, check_sgd, choose
 
 PROBE_SIZE = 1000
 SPLITS = ("validation", "test")
@@ -61,16 +61,8 @@ class RunConfig:
             raise ValueError(f"sizes must start with 784 and end with 10 for MNIST; "
                              f"got {list(self.sizes)}")
         self.network()  # checks sizes, names, slope, seed and dtype the way Network does
-        check_positive("epochs", self.epochs, integer=True)
-        check_positive("mini_batch_size", self.mini_batch_size, integer=True)
-        check_positive("eta", self.eta)
-        check_positive("lmbda", self.lmbda, allow_zero=True)
-        if not 0 <= self.mu < 1:
-            raise ValueError(f"mu must lie in [0, 1); got {self.mu!r}")
-        check_positive("no_improvement_in", self.no_improvement_in, integer=True,
-                       allow_zero=True)
-        if self.halve_eta and not self.no_improvement_in:
-            raise ValueError("halve_eta needs no_improvement_in > 0")
+        check_sgd(self.epochs, self.mini_batch_size, self.eta, self.lmbda, self.mu,
+                  self.no_improvement_in, self.halve_eta)
         check_positive("train_size", self.train_size, integer=True)
         choose("evaluate split", self.evaluate, dict.fromkeys(SPLITS))
 

@@ -18,7 +18,8 @@ from .activations import OUTPUT_ACTIVATIONS, hidden_activation
 from .costs import COSTS, DEFAULT_OUTPUT, output_error
 from .history import History, NoImprovement
 from .initializers import INITIALIZERS
-from .validation import check_dtype, check_inputs, check_positive, check_targets, choose
+from .validation import (check_dtype, check_inputs, check_positive, check_sgd, check_targets,
+                         choose)
 
 
 class Network:
@@ -149,19 +150,10 @@ class Network:
         - `halve_eta`: instead of stopping when that rule fires, halve eta and go on, until
           eta has fallen to 1/128 of its start (the book's learning-rate schedule).
         """
-        check_positive("epochs", epochs, integer=True)
-        check_positive("mini_batch_size", mini_batch_size, integer=True)
-        check_positive("eta", eta)
-        check_positive("lmbda", lmbda, allow_zero=True)
-        check_positive("no_improvement_in", no_improvement_in, integer=True, allow_zero=True)
-        if not 0 <= mu < 1:
-            raise ValueError(f"mu must lie in [0, 1); got {mu!r}")
-        if (no_improvement_in or halve_eta) and evaluation_data is None:
+        check_sgd(epochs, mini_batch_size, eta, lmbda, mu, no_improvement_in, halve_eta)
+        if no_improvement_in and evaluation_data is None:
             raise ValueError("no_improvement_in and halve_eta watch the evaluation accuracy: "
                              "pass evaluation_data")
-        if halve_eta and not no_improvement_in:
-            raise ValueError("halve_eta needs no_improvement_in > 0: it halves eta when that "
-                             "rule fires")
         X, Y = self._data(*self._pair(training_data, "training_data"), "training_data ")
         if evaluation_data is not None:
             evaluation_data = self._data(*self._pair(evaluation_data, "evaluation_data"),

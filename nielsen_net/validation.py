@@ -34,6 +34,20 @@ def check_positive(name, value, *, integer=False, allow_zero=False):
         raise ValueError(f"{name} must be {bound}; got {value!r}")
 
 
+def check_sgd(epochs, mini_batch_size, eta, lmbda, mu, no_improvement_in, halve_eta):
+    """Refuse bad `Network.SGD` settings (shared with the run config, which checks them early)."""
+    check_positive("epochs", epochs, integer=True)
+    check_positive("mini_batch_size", mini_batch_size, integer=True)
+    check_positive("eta", eta)
+    check_positive("lmbda", lmbda, allow_zero=True)
+    check_positive("no_improvement_in", no_improvement_in, integer=True, allow_zero=True)
+    if not 0 <= mu < 1:
+        raise ValueError(f"mu must lie in [0, 1); got {mu!r}")
+    if halve_eta and not no_improvement_in:
+        raise ValueError("halve_eta needs no_improvement_in > 0: it halves eta when that rule "
+                         "fires")
+
+
 def check_inputs(X, n_in, dtype, name="X"):
     """`X` as a C-contiguous (m, n_in) array of `dtype`, finite, or a ValueError."""
     X = np.asarray(X)
