@@ -70,6 +70,19 @@ SIMPLE_PAIRS = {("quadratic", "identity"), ("cross_entropy", "sigmoid"),
                 ("log_likelihood", "softmax")}
 
 
+def check_target_rows(cost, output, Y, name="y"):
+    """Refuse targets the simplified output error would get silently wrong: log_likelihood +
+    softmax gives a - y only when each target row sums to 1."""
+    if (cost.name, output.name) != ("log_likelihood", "softmax"):
+        return
+    sums = Y.sum(axis=1)  # (m,)
+    bad = np.flatnonzero(np.abs(sums - 1) > np.sqrt(np.finfo(Y.dtype).eps))
+    if bad.size:
+        raise ValueError(f"{name} rows must each sum to 1 with log_likelihood and softmax (a "
+                         f"probability distribution, as one-hot labels are); row {bad[0]} sums "
+                         f"to {sums[bad[0]]:g}")
+
+
 def output_error(cost, output):
     """BP1 for this (cost, output activation) pair: a function (z, a, y) -> delta^L, (m, n_L)."""
     if output.name not in cost.outputs:

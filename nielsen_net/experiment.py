@@ -111,12 +111,14 @@ def run(config, mnist, *, progress=False):
                       evaluation_data=getattr(mnist, config.evaluate), progress=progress,
                       on_epoch=record, mu=config.mu, no_improvement_in=config.no_improvement_in,
                       halve_eta=config.halve_eta)
+    if history.diverged and test_accuracy:  # the diverged epoch is the last: a blown-up
+        test_accuracy[-1] = float("nan")      # network's accuracy is no measurement
     result = {
         "config": config.to_dict(),
         "history": history.to_dict(),
         "diagnostics": diagnostics | {"probe_size": PROBE_SIZE},
         "test_accuracy_per_epoch": test_accuracy,
-        "test_accuracy": net.accuracy(*mnist.test),
+        "test_accuracy": float("nan") if history.diverged else net.accuracy(*mnist.test),
         "seconds": {"wall": time.perf_counter() - start,
                     "train_per_epoch": float(np.mean(history.seconds))},
     }

@@ -16,8 +16,10 @@ class History:
     `seconds` is the training time of each epoch, without the monitoring passes. The evaluation
     lists stay empty without evaluation data, the training ones with `monitor_training=False`.
     `eta` is the learning rate of each epoch (it changes under the book's schedule).
-    `diverged` is set when a cost or a parameter stops being finite; `diverged_epoch` (1-based)
-    says when, and training stops there. `stop_reason` says why training ended early when a
+    `diverged` is set when an epoch breaks the network's divergence rule (a cost that is not
+    finite, or a parameter beyond `network.DIVERGENCE_BOUND`); `diverged_epoch` (1-based) says
+    when, training stops there, and that epoch's costs and accuracies are NaN: the numbers of a
+    blown-up network are not measurements. `stop_reason` says why training ended early when a
     stopping rule ended it.
     """
 
@@ -35,6 +37,14 @@ class History:
     def epochs(self):
         """The number of epochs trained."""
         return len(self.seconds)
+
+    def mark_diverged(self, epoch):
+        """Record divergence in `epoch` (the last one): its metrics become NaN."""
+        self.diverged, self.diverged_epoch = True, epoch
+        for metric in (self.training_cost, self.training_accuracy, self.evaluation_cost,
+                       self.evaluation_accuracy):
+            if metric:
+                metric[-1] = float("nan")
 
     def to_dict(self):
         return asdict(self)

@@ -9,17 +9,23 @@ convolutions, dropout and other layer types.
 """
 
 import json
+import os
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from .activations import OUTPUT_ACTIVATIONS, hidden_activation
-from .costs import COSTS, DEFAULT_OUTPUT, output_error
+from .costs import COSTS, DEFAULT_OUTPUT, check_target_rows, output_error
 from .history import History, NoImprovement
 from .initializers import INITIALIZERS
-from .validation import (check_dtype, check_inputs, check_positive, check_sgd, check_targets,
-                         choose)
+from .validation import (check_dtype, check_inputs, check_number, check_positive, check_seed,
+                         check_sgd, check_sizes, check_targets, choose)
+
+DIVERGENCE_BOUND = 1e6  # |parameter| beyond this counts as divergence; trained MNIST nets
+                        # stay below 100
 
 
 class Network:
@@ -33,13 +39,9 @@ class Network:
     def __init__(self, sizes, *, activation="sigmoid", output_activation=None,
                  cost="quadratic", init="scaled_gaussian", leaky_slope=0.01, seed=None,
                  dtype="float64"):
-        if (isinstance(sizes, (str, bytes)) or len(sizes) < 2
-                or not all(isinstance(s, (int, np.integer)) and s >= 1 for s in sizes)):
-            raise ValueError(f"sizes must list at least two layer sizes, each an integer >= 1; "
-                             f"got {sizes!r}")
-        if not (seed is None or isinstance(seed, (int, np.integer, np.random.Generator))):
-            raise ValueError(f"seed must be an int, None or np.random.Generator; got {seed!r}")
-        self.sizes = [int(s) for s in sizes]
+        self.sizes = check_sizes(sizes)
+        check_seed(seed)
+        check_number("leaky_slope", leaky_slope)
         self.dtype = check_dtype(dtype)
         self.activation = hidden_activation(activation, leaky_slope)
         self.cost_function = choose("cost", cost, COSTS)
@@ -138,8 +140,9 @@ class Network:
         data, then steps through it in mini-batches of `mini_batch_size` (a last, smaller one
         included). L2 as in the book (eq. 93): w -> (1 - eta lmbda / n) w - eta nabla_w, with n
         the training-set size. After each epoch the history records the training cost and
-        accuracy (unless `monitor_training` is False) and those on `evaluation_data`. A cost or
-        parameter that stops being finite marks the history diverged and ends training.
+        accuracy (unless `monitor_training` is False) and those on `evaluation_data`. An epoch
+        that breaks the divergence rule (`_diverged`) marks the history diverged, its metrics
+        NaN, and ends training; the network keeps its diverged parameters.
         `progress=True` shows a progress bar with the latest accuracy. `on_epoch(epoch)`, if
         given, is called after each epoch's monitoring (the scripts record diagnostics with it).
 
@@ -181,8 +184,8 @@ class Network:
                 bar.set_postfix(self._latest(history))
                 if on_epoch is not None:
                     on_epoch(epoch)
-                if not self._finite(history):
-                    history.diverged, history.diverged_epoch = True, epoch
+                if self._diverged(history):
+                    history.mark_diverged(epoch)
                     break
                 if no_improvement_in and rule.fires(history.evaluation_accuracy[-1]):
                     if not halve_eta:
@@ -234,11 +237,15 @@ class Network:
             latest["eval_acc"] = f"{history.evaluation_accuracy[-1]:.4f}"
         return latest
 
-    def _finite(self, history):
+    def _diverged(self, history):
+        """The divergence rule: the latest cost is not finite, or some parameter is NaN or
+        larger in magnitude than DIVERGENCE_BOUND. The bound catches blow-up that never turns
+        into NaN: sigmoid, tanh and softmax outputs saturate, so weights can grow to 1e24 while
+        every cost stays finite."""
         costs = history.training_cost[-1:] + history.evaluation_cost[-1:]
-        return (all(np.isfinite(c) for c in costs)
-                and all(np.isfinite(w).all() for w in self.weights)
-                and all(np.isfinite(b).all() for b in self.biases))
+        return (not all(np.isfinite(c) for c in costs)
+                or not all(np.abs(p).max() <= DIVERGENCE_BOUND
+                           for p in self.weights + self.biases))
 
     # ----- input checks ----------------------------------------------------------------------
 
@@ -251,7 +258,9 @@ class Network:
         X = self._inputs(X, f"{prefix}X")
         if len(X) == 0:
             raise ValueError(f"{prefix}X must hold at least one example; got 0")
-        return X, check_targets(y, len(X), self.sizes[-1], self.dtype, f"{prefix}y")
+        Y = check_targets(y, len(X), self.sizes[-1], self.dtype, f"{prefix}y")
+        check_target_rows(self.cost_function, self.output_activation, Y, f"{prefix}y")
+        return X, Y
 
     @staticmethod
     def _pair(data, name):
@@ -262,17 +271,57 @@ class Network:
     # ----- files -----------------------------------------------------------------------------
 
     def save(self, path):
-        """Write the parameters and configuration to one .npz file (no pickle)."""
+        """Write the parameters and configuration to one .npz file (no pickle).
+
+        The bytes go to a temporary file in the same folder, reach the disk (fsync), and only
+        then replace `path`: a kill or a full disk leaves the old file whole, never a partial one.
+        """
+        path = Path(path)
         arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
         arrays |= {f"b{l}": b for l, b in enumerate(self.biases)}
-        with open(path, "wb") as f:
-            np.savez(f, config=np.array(json.dumps(self.config)), **arrays)
+        tmp = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
+                                          suffix=".tmp", delete=False)
+        try:
+            with tmp:
+                np.savez(tmp, config=np.array(json.dumps(self.config)), **arrays)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            os.replace(tmp.name, path)
+        finally:
+            if os.path.exists(tmp.name):
+                os.unlink(tmp.name)
 
     @classmethod
     def load(cls, path):
-        """The network `save` wrote to `path`; it computes exactly what the saved one did."""
+        """The network `save` wrote to `path`; it computes exactly what the saved one did.
+
+        Every array is checked against the saved config (its name, shape, dtype and finiteness),
+        so a file that does not describe one working network is refused with a ValueError.
+        """
         with np.load(path, allow_pickle=False) as f:
-            net = cls(**json.loads(str(f["config"])))
-            net.weights = [f[f"w{l}"] for l in range(len(net.sizes) - 1)]
-            net.biases = [f[f"b{l}"] for l in range(len(net.sizes) - 1)]
+            if "config" not in f.files:
+                raise ValueError(f"{path}: no 'config' array, so not a file Network.save wrote")
+            try:
+                net = cls(**json.loads(str(f["config"])))
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"{path}: bad config: {error}") from None
+            layers = range(len(net.sizes) - 1)
+            expected = {"config"} | {f"{p}{l}" for p in "wb" for l in layers}
+            if set(f.files) != expected:
+                raise ValueError(f"{path}: arrays {sorted(f.files)} do not match the config's "
+                                 f"{len(layers)} layers; expected {sorted(expected)}")
+            net.weights = [net._checked(f, path, f"w{l}", (net.sizes[l + 1], net.sizes[l]))
+                           for l in layers]
+            net.biases = [net._checked(f, path, f"b{l}", (net.sizes[l + 1],)) for l in layers]
         return net
+
+    def _checked(self, arrays, path, name, shape):
+        """`arrays[name]` if it has `shape`, this network's dtype and only finite values."""
+        a = arrays[name]
+        if a.shape != shape:
+            raise ValueError(f"{path}: {name} has shape {a.shape}; the config needs {shape}")
+        if a.dtype != self.dtype:
+            raise ValueError(f"{path}: {name} has dtype {a.dtype}; the config needs {self.dtype}")
+        if not np.isfinite(a).all():
+            raise ValueError(f"{path}: {name} contains NaN or infinite values")
+        return a

@@ -11,7 +11,7 @@ DTYPES = ("float64", "float32")
 
 def choose(kind, name, table):
     """`table[name]`, or a ValueError listing the valid names of this `kind`."""
-    if name not in table:
+    if not isinstance(name, str) or name not in table:
         raise ValueError(f"unknown {kind} {name!r}; valid: {', '.join(map(repr, table))}")
     return table[name]
 
@@ -34,6 +34,33 @@ def check_positive(name, value, *, integer=False, allow_zero=False):
         raise ValueError(f"{name} must be {bound}; got {value!r}")
 
 
+def check_number(name, value):
+    """Refuse a `value` that is not a finite real number (bools are not numbers here)."""
+    if (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))
+            or not np.isfinite(value)):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+
+
+def check_sizes(sizes):
+    """`sizes` as a list of ints: a list, tuple or 1-D array of at least two integers >= 1."""
+    if (not isinstance(sizes, (list, tuple, np.ndarray)) or np.ndim(sizes) != 1
+            or len(sizes) < 2
+            or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 1
+                       for s in sizes)):
+        raise ValueError(f"sizes must be a list of at least two layer sizes, each an integer "
+                         f">= 1; got {sizes!r}")
+    return [int(s) for s in sizes]
+
+
+def check_seed(seed):
+    """Refuse a seed other than None, an int >= 0 or an np.random.Generator."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, None or an np.random.Generator; "
+                         f"got {seed!r}")
+
+
 def check_sgd(epochs, mini_batch_size, eta, lmbda, mu, no_improvement_in, halve_eta):
     """Refuse bad `Network.SGD` settings (shared with the run config, which checks them early)."""
     check_positive("epochs", epochs, integer=True)
@@ -41,6 +68,7 @@ def check_sgd(epochs, mini_batch_size, eta, lmbda, mu, no_improvement_in, halve_
     check_positive("eta", eta)
     check_positive("lmbda", lmbda, allow_zero=True)
     check_positive("no_improvement_in", no_improvement_in, integer=True, allow_zero=True)
+    check_number("mu", mu)
     if not 0 <= mu < 1:
         raise ValueError(f"mu must lie in [0, 1); got {mu!r}")
     if halve_eta and not no_improvement_in:
