@@ -26,6 +26,7 @@ from .network import Network
 from .validation import check_positive, check_sgd, choose
 
 PROBE_SIZE = 1000
+TRAIN_IMAGES = 50_000  # MNIST's training split (the book's; load_mnist's default)
 SPLITS = ("validation", "test")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +65,9 @@ class RunConfig:
         check_sgd(self.epochs, self.mini_batch_size, self.eta, self.lmbda, self.mu,
                   self.no_improvement_in, self.halve_eta)
         check_positive("train_size", self.train_size, integer=True)
+        if self.train_size > TRAIN_IMAGES:
+            raise ValueError(f"train_size must be at most {TRAIN_IMAGES:,} (the training split); "
+                             f"got {self.train_size:,}")
         choose("evaluate split", self.evaluate, dict.fromkeys(SPLITS))
 
     @classmethod

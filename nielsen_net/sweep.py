@@ -15,25 +15,34 @@
     eta = [0.1, 0.3, 1.0]              # candidates, each trained once ...
     epochs = 10                        # ... on this shorter budget ...
     seed = 100                         # ... with this seed; best final validation accuracy wins
+    seeds = [100, 101]                 # (or `seeds`, a list; `seed` is then its first)
 
 A run is identified by its configuration's name and seed, and its result is stored as
-`<results>/<sweep>/runs/<configuration>,seed=<seed>.json` (tuning runs under `tune/`).
+`<results>/<sweep>/runs/<configuration>,seed=<seed>.json` (tuning runs under `tune/`). The
+whole file is checked before anything runs: its structure here, each configuration by
+`RunConfig`; and every name that becomes part of a path (the sweep's, each configuration's)
+must match RUN_NAME_PATTERN, so none can reach outside the results folder.
 
 Left out: running anything; `scripts/sweep.py` does that.
 """
 
 import itertools
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .experiment import RunConfig
+from .validation import check_positive
 
 SWEEPS_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sweeps"
 TOP_KEYS = {"name", "description", "seeds", "defaults", "grid", "runs", "tune"}
 RUN_EXTRA_KEYS = {"seeds", "book"}
-TUNE_KEYS = {"eta", "epochs", "seed"}
+TUNE_KEYS = {"eta", "epochs", "seed", "seeds"}
+# Sweep and configuration names become file names: letters, digits and _ . , = + -, never
+# starting with a dot (no hidden files, no "..") or holding a slash.
+RUN_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.,=+-]*")
 
 
 @dataclass
@@ -65,6 +74,8 @@ def sweep_path(name_or_path):
     """The TOML file for a sweep name (`scripts/sweeps/<name>.toml`) or a path."""
     path = Path(name_or_path)
     if path.suffix == ".toml":
+        if not path.is_file():
+            raise ValueError(f"sweep file {path} does not exist")
         return path
     path = SWEEPS_DIR / f"{name_or_path}.toml"
     if not path.exists():
@@ -75,11 +86,15 @@ def sweep_path(name_or_path):
 
 def load_sweep(name_or_path, *, overrides=None):
     """Read a sweep file; `overrides` (e.g. {"epochs": 1, "train_size": 300}) apply to every
-    run, tuning included, for quick versions of a sweep."""
+    run, tuning included, for quick versions of a sweep. Any problem anywhere in the file is a
+    ValueError naming the file, before anything runs."""
     path = sweep_path(name_or_path)
-    with open(path, "rb") as f:
-        spec = tomllib.load(f)
-    _refuse_unknown(spec, TOP_KEYS, f"{path.name}: top-level")
+    try:
+        with open(path, "rb") as f:
+            spec = tomllib.load(f)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path.name}: not valid TOML: {error}") from None
+    _check_spec(spec, path)
     defaults, grid = spec.get("defaults", {}), spec.get("grid", {})
     named = spec.get("runs", {"": {}})
     overrides = overrides or {}
@@ -91,6 +106,7 @@ def load_sweep(name_or_path, *, overrides=None):
             name = ",".join(filter(None, [run_name] + [f"{k}={_label(v)}"
                                                        for k, v in axes.items()])) or "default"
             try:
+                check_name("configuration name", name)
                 config = RunConfig.from_dict(defaults | settings | axes | overrides)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"{path.name}: configuration {name!r}: {error}") from None
@@ -99,11 +115,79 @@ def load_sweep(name_or_path, *, overrides=None):
             notes[name] = entry.get("book", {})
     tune = spec.get("tune")
     if tune is not None:
-        _refuse_unknown(tune, TUNE_KEYS, f"{path.name}: [tune]")
-        tune = {"epochs": tune.get("epochs", 10), "seed": tune.get("seed", 100),
+        tune_seeds = tune.get("seeds", [tune.get("seed", 100)])
+        tune = {"epochs": tune.get("epochs", 10), "seed": tune_seeds[0], "seeds": tune_seeds,
                 "eta": tune["eta"]} | {k: v for k, v in overrides.items() if k == "epochs"}
     return Sweep(spec.get("name", path.stem), spec.get("description", ""), configurations,
                  seeds, notes, tune)
+
+
+def check_name(kind, name):
+    """`name`, if it matches RUN_NAME_PATTERN (safe as a file name); else a ValueError."""
+    if not isinstance(name, str) or not RUN_NAME_PATTERN.fullmatch(name):
+        raise ValueError(f"{kind} {name!r} is not a safe file name: use letters, digits and "
+                         f"_ . , = + -, starting with a letter or digit")
+    return name
+
+
+def _check_spec(spec, path):
+    """Refuse a sweep file whose structure is wrong; RunConfig checks the settings."""
+    where = path.name
+    _refuse_unknown(spec, TOP_KEYS, f"{where}: top-level")
+    try:
+        check_name("sweep name", spec.get("name", path.stem))
+        if not isinstance(spec.get("description", ""), str):
+            raise ValueError(f"description must be a string; got {spec['description']!r}")
+        for key in ("defaults", "grid", "runs"):
+            if not isinstance(spec.get(key, {}), dict):
+                raise ValueError(f"[{key}] must be a table; got {spec[key]!r}")
+        _check_seeds("seeds", spec.get("seeds", [0]))
+        if spec.get("runs") == {}:
+            raise ValueError("[runs] holds no run: add [runs.<name>] tables or drop [runs]")
+        for axis, values in spec.get("grid", {}).items():
+            if not isinstance(values, list) or not values:
+                raise ValueError(f"grid axis {axis!r} must be a non-empty list of values; got "
+                                 f"{values!r} (for one value write {axis} = [{values!r}])")
+        for run_name, entry in spec.get("runs", {}).items():
+            check_name("run name", run_name)
+            if not isinstance(entry, dict):
+                raise ValueError(f"[runs.{run_name}] must be a table; got {entry!r}")
+            _check_seeds(f"[runs.{run_name}] seeds", entry.get("seeds", [0]))
+            book = entry.get("book", [])
+            if not (isinstance(book, list) and all(isinstance(b, dict) for b in book)):
+                raise ValueError(f"[runs.{run_name}] book must be a list of tables; got {book!r}")
+        if "tune" in spec:
+            _check_tune(spec["tune"])
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+def _check_tune(tune):
+    if not isinstance(tune, dict):
+        raise ValueError(f"[tune] must be a table; got {tune!r}")
+    _refuse_unknown(tune, TUNE_KEYS, "[tune]")
+    etas = tune.get("eta")
+    if not isinstance(etas, list) or not etas:
+        raise ValueError(f"[tune] eta must be a non-empty list of learning rates; got {etas!r}")
+    for eta in etas:
+        check_positive("[tune] eta", eta)
+    check_positive("[tune] epochs", tune.get("epochs", 10), integer=True)
+    if "seed" in tune and "seeds" in tune:
+        raise ValueError("[tune] takes seed or seeds, not both")
+    if not _is_seed(tune.get("seed", 0)):
+        raise ValueError(f"[tune] seed must be an integer >= 0; got {tune['seed']!r}")
+    _check_seeds("[tune] seeds", tune.get("seeds", [0]))
+
+
+def _check_seeds(where, seeds):
+    if (not isinstance(seeds, list) or not seeds or not all(map(_is_seed, seeds))
+            or len(set(seeds)) < len(seeds)):
+        raise ValueError(f"{where} must be a non-empty list of distinct integers >= 0; "
+                         f"got {seeds!r}")
+
+
+def _is_seed(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def choose_eta(results):

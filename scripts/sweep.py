@@ -92,10 +92,20 @@ def parse_shard(text):
     return index, count
 
 
+def positive_int(text):
+    try:
+        value = int(text)
+        if value < 1:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1; got {text!r}")
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep", help="a name in scripts/sweeps/ or a path to a .toml file")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="worker processes")
+    parser.add_argument("--jobs", type=positive_int, default=os.cpu_count(), help="worker processes")
     parser.add_argument("--shard", type=parse_shard, default=(0, 1), help="I/N: this share")
     parser.add_argument("--epochs", type=int, help="override every run's epochs")
     parser.add_argument("--limit-train", type=int, help="train on the first N images only")

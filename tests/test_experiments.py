@@ -135,7 +135,7 @@ def test_overrides_apply_to_every_run_and_to_tuning(tmp_path):
     ("name = 'x'\n[grids]\neta = [1]\n", r"top-level keys \['grids'\] are unknown"),
     ("name = 'x'\n[defaults]\netta = 1\n", r"configuration 'default': unknown config keys"),
     ("name = 'x'\n[grid]\neta = [-1.0]\n", r"configuration 'eta=-1.0': eta must be > 0"),
-    ("name = 'x'\n[tune]\neta = [1]\nseeds = 2\n", r"\[tune\] keys \['seeds'\] are unknown"),
+    ("name = 'x'\n[tune]\neta = [1]\nseedz = 2\n", r"\[tune\] keys \['seedz'\] are unknown"),
 ])
 def test_bad_sweep_files_fail_naming_the_problem(tmp_path, text, match):
     with pytest.raises(ValueError, match=match):
