@@ -5,8 +5,10 @@
 
 Each run's JSON is written atomically to <results>/<sweep>/runs/ (tuning runs to tune/). A run
 whose file exists with the same config is never redone; an interrupted run left no file and is
-redone; Ctrl-C loses nothing that finished. With a [tune] table, the tuning runs go first and
-each configuration then trains its chosen eta over its seeds. `--shard I/N` runs only every N-th
+redone; Ctrl-C loses nothing that finished. Each run is claimed with a lock file first
+(`nielsen_net.claims`), so several processes started on one sweep, even on machines sharing the
+folder, split its runs. With a [tune] table, the tuning runs go first and each configuration
+then trains its chosen eta over its seeds. `--shard I/N` runs only every N-th
 run (from the I-th, 0-based), so a sweep can be spread over machines and the result folders
 merged by copying them together. Workers use single-threaded BLAS so they do not fight over
 cores.
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from nielsen_net.claims import claim, release
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, write_json
 from nielsen_net.sweep import choose_eta, load_result, load_sweep
 
@@ -31,15 +34,23 @@ tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default
 
 
 def run_one(job):
-    """Worker: train one run and write its JSON. Returns the run id."""
+    """Worker: claim one run, train it and write its JSON. Returns whether it trained: a run
+    claimed by another process, or finished by one since `pending` looked, is left alone."""
     from nielsen_net.experiment import run
     from nielsen_net.mnist import load_mnist
     run_id, config, path, env = job
-    if config.dtype not in _mnist:
-        _mnist[config.dtype] = load_mnist(dtype=config.dtype)
-    result, _ = run(config, _mnist[config.dtype])
-    write_json(path, result | {"run_id": run_id, "environment": env})
-    return run_id
+    if not claim(path):
+        return False
+    try:
+        if finished(path, config):
+            return False
+        if config.dtype not in _mnist:
+            _mnist[config.dtype] = load_mnist(dtype=config.dtype)
+        result, _ = run(config, _mnist[config.dtype])
+        write_json(path, result | {"run_id": run_id, "environment": env})
+        return True
+    finally:
+        release(path)
 
 
 def pending(jobs, out_dir, shard, env=None):
@@ -74,12 +85,14 @@ def execute(todo, jobs, desc):
     context = multiprocessing.get_context("spawn")
     with context.Pool(min(jobs, len(todo))) as pool:
         try:
-            for _ in tqdm(pool.imap_unordered(run_one, todo), total=len(todo), desc=desc,
-                          unit="run"):
-                pass
+            trained = sum(tqdm(pool.imap_unordered(run_one, todo), total=len(todo), desc=desc,
+                               unit="run"))
         except KeyboardInterrupt:
             pool.terminate()
             sys.exit("interrupted: finished runs are kept; run the same command to resume")
+    if trained < len(todo):
+        print(f"{desc}: {len(todo) - trained} of {len(todo)} runs were claimed or finished by "
+              f"another process", file=sys.stderr)
 
 
 def parse_shard(text):
