@@ -6,11 +6,13 @@
 Every setting of `RunConfig` is a flag (its default is the RunConfig default), or comes from a
 named configuration of a sweep file, with flags given on the command line overriding it. The
 record (config, seed, versions, git commit, history, diagnostics, test accuracy, timing) goes
-to --out (default: results/train/<timestamp>.json); --save-model also writes the network (.npz).
+to --out (default: scratch/train/<timestamp>.json, outside the committed results/); --save-model
+also writes the network (.npz), into a folder checked before training starts.
 """
 
 import argparse
 import datetime
+import os
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -18,6 +20,8 @@ from pathlib import Path
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, run, write_json
 from nielsen_net.mnist import load_mnist
 from nielsen_net.sweep import load_sweep
+
+DEFAULT_OUT_DIR = PROJECT_ROOT / "scratch" / "train"
 
 
 def parse_args():
@@ -50,10 +54,24 @@ def config_from(args):
     return RunConfig.from_dict(sweep.configurations[args.run].to_dict() | flags)
 
 
+def check_model_path(path):
+    """Refuse a --save-model path that saving would fail on, so no training is lost to it."""
+    if path.is_dir():
+        raise ValueError(f"--save-model {path} is a folder; give a file name such as "
+                         f"{path / 'model.npz'}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ValueError(f"--save-model {path}: folder {folder} does not exist; create it first")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"--save-model {path}: folder {folder} is not writable")
+
+
 def main():
     args = parse_args()
     try:
         config = config_from(args)
+        if args.save_model:
+            check_model_path(args.save_model)
     except ValueError as error:
         sys.exit(f"error: {error}")
     print(f"training {config}")
@@ -61,7 +79,7 @@ def main():
     result, net = run(config, load_mnist(dtype=config.dtype), progress=True)
     result["environment"] = env
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = args.out or PROJECT_ROOT / "results" / "train" / f"{stamp}.json"
+    out = args.out or DEFAULT_OUT_DIR / f"{stamp}.json"
     write_json(out, result)
     history = result["history"]
     print(f"test accuracy {result['test_accuracy']:.4f} after {len(history['seconds'])} epochs"
