@@ -15,6 +15,7 @@ never overwritten, because it may be someone's hand-placed copy.
 import gzip
 import hashlib
 import http.client
+import io
 import os
 import tempfile
 import time
@@ -64,33 +65,43 @@ def find_file(directory, name):
     return None
 
 
-def gunzip(data, source):
-    """Decompress a whole gzip body; raise ValueError naming `source` if it is not complete gzip."""
+def gunzip(data, source, limit=None):
+    """Decompress a gzip body; raise ValueError naming `source` if it is not complete gzip.
+
+    With `limit`, expand at most `limit` + 1 bytes: enough to tell that the payload is longer
+    than `limit` without expanding all of it (a small .gz can hold gigabytes of zeros).
+    """
     if not data.startswith(GZIP_MAGIC):
         raise ValueError(f"{source}: not gzip (starts with {data[:4]!r}, expected {GZIP_MAGIC!r})")
     try:
-        return gzip.decompress(data)
+        if limit is None:
+            return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+            return f.read(limit + 1)
     except EOFError as e:
         raise ValueError(f"{source}: truncated gzip ({e})") from None
     except (OSError, zlib.error) as e:
         raise ValueError(f"{source}: corrupt gzip ({e})") from None
 
 
-def read_payload(path):
-    """Return the IDX bytes of a file, decompressing it when its first bytes say gzip.
+def read_payload(path, limit=None):
+    """Return the IDX bytes of a file, decompressing it when its first bytes say gzip; with
+    `limit`, a gzip file expands to at most `limit` + 1 bytes (see `gunzip`).
 
     The content decides, not the name, except that a file named `.gz` must really be gzip.
     """
     path = Path(path)
     data = path.read_bytes()
     if data.startswith(GZIP_MAGIC) or path.suffix == ".gz":
-        return gunzip(data, path)
+        return gunzip(data, path, limit)
     return data
 
 
 def check_payload(payload, expected, source):
     """Raise ValueError naming `source` unless `payload` has the expected (size, sha256)."""
     size, sha256 = expected
+    if len(payload) > size:
+        raise ValueError(f"{source}: decompressed size is more than the expected {size:,} bytes")
     if len(payload) != size:
         raise ValueError(f"{source}: decompressed size is {len(payload):,} bytes,"
                          f" expected {size:,}")
@@ -102,8 +113,8 @@ def check_payload(payload, expected, source):
 
 def verify(path, expected):
     """Raise ValueError unless the file at `path` (raw or gzip) decompresses to the expected
-    (size, sha256) pair."""
-    check_payload(read_payload(path), expected, path)
+    (size, sha256) pair; a gzip file is never expanded beyond that size."""
+    check_payload(read_payload(path, limit=expected[0]), expected, path)
 
 
 def _fetch(url, out, timeout, progress, desc):
@@ -150,7 +161,8 @@ def _try_mirror(url, name, expected, destination, timeout, progress):
         with part:
             _fetch(url, part, timeout, progress, desc=destination.name)
         try:
-            check_payload(gunzip(Path(part.name).read_bytes(), "response"), expected, "response")
+            body = gunzip(Path(part.name).read_bytes(), "response", limit=expected[0])
+            check_payload(body, expected, "response")
         except ValueError as e:
             raise _BadPayload(str(e)) from None
         os.chmod(part.name, 0o644)  # NamedTemporaryFile creates 0600; the data is for everyone

@@ -53,9 +53,9 @@ def resolve_data_dir(data_dir=None):
     return DEFAULT_DIR, "default"
 
 
-def parse_idx(data, magic, ndim, source):
-    """Parse IDX bytes into a uint8 array of shape given by the header; ValueError naming
-    `source` if the magic number is wrong or the payload length disagrees with the header."""
+def idx_size(data, magic, ndim, source):
+    """The total byte length (header and data) that the IDX header at the start of `data`
+    promises; ValueError naming `source` if the magic number is wrong or the header is cut."""
     header = 4 * (1 + ndim)  # magic, then one big-endian uint32 per dimension
     found = int.from_bytes(data[:4], "big")
     # Magic first: a labels file passed as images is "wrong magic", not "truncated".
@@ -64,20 +64,35 @@ def parse_idx(data, magic, ndim, source):
     if len(data) < header:
         raise ValueError(f"{source}: truncated: {len(data)} bytes, shorter than the"
                          f" {header}-byte IDX header")
+    return header + int(np.prod(np.frombuffer(data, ">u4", count=ndim, offset=4), dtype=np.int64))
+
+
+def parse_idx(data, magic, ndim, source):
+    """Parse IDX bytes into a uint8 array of shape given by the header; ValueError naming
+    `source` if the magic number is wrong or the payload length disagrees with the header."""
+    header = 4 * (1 + ndim)
+    size = idx_size(data, magic, ndim, source)
     dims = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    expected, held = int(np.prod(dims)), len(data) - header
+    expected, held = size - header, len(data) - header
     if held < expected:
         raise ValueError(f"{source}: truncated: header {dims} promises {expected:,} bytes of"
                          f" data, file holds {held:,}")
     if held > expected:
-        raise ValueError(f"{source}: {held - expected:,} unexpected bytes after the {expected:,}"
-                         f" that header {dims} promises")
+        raise ValueError(f"{source}: unexpected bytes after the {expected:,} that header {dims}"
+                         f" promises")
     return np.frombuffer(data, np.uint8, offset=header).reshape(dims)
+
+
+def read_idx(path, magic, ndim):
+    """The IDX array in the file at `path`. A gzip file is expanded only as far as its header
+    says the data goes (and one byte more, to tell a longer payload), never whole."""
+    size = idx_size(dl.read_payload(path, limit=4 * (1 + ndim)), magic, ndim, path)
+    return parse_idx(dl.read_payload(path, limit=size), magic, ndim, path)
 
 
 def read_images(path):
     """Return the images of an IDX3 file as uint8, shape (m, 28, 28)."""
-    images = parse_idx(dl.read_payload(path), IMAGE_MAGIC, 3, path)
+    images = read_idx(path, IMAGE_MAGIC, 3)
     if images.shape[1:] != (ROWS, COLS):
         raise ValueError(f"{path}: images are {images.shape[1]}x{images.shape[2]},"
                          f" expected {ROWS}x{COLS}")
@@ -86,7 +101,7 @@ def read_images(path):
 
 def read_labels(path):
     """Return the labels of an IDX1 file as int64, shape (m,)."""
-    labels = parse_idx(dl.read_payload(path), LABEL_MAGIC, 1, path)
+    labels = read_idx(path, LABEL_MAGIC, 1)
     if labels.size and labels.max() > 9:
         raise ValueError(f"{path}: label {labels.max()} is not a digit 0-9")
     return labels.astype(np.int64)

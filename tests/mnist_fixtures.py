@@ -2,7 +2,8 @@
 
 Test modules import the fixtures they use by name. The real-data fixtures skip (with the
 reason) when MNIST is absent, so the suite stays offline and fast; CI points MNIST_DIR at
-../shared/mnist to run them. The real set is loaded once per process however many modules ask.
+../shared/mnist to run them. A MNIST_DIR that is set but lacks the files fails those tests
+instead: whoever set it wanted them run. The real set is loaded once per process however many modules ask.
 """
 import functools
 import struct
@@ -39,12 +40,14 @@ def tiny():
 
 @pytest.fixture(scope="session")
 def mnist_dir():
-    """The folder holding real MNIST (MNIST_DIR, else data/mnist), or skip."""
+    """The folder holding real MNIST (MNIST_DIR, else data/mnist); skip without it, fail
+    when MNIST_DIR names a folder without it."""
     directory, source = resolve_data_dir()
     missing = [name for name in FILES if find_file(directory, name) is None]
     if missing:
-        pytest.skip(f"real MNIST not found in {directory} (from {source}); missing {missing}."
-                    f" Run `make data` or set MNIST_DIR.")
+        give_up = pytest.fail if source == "MNIST_DIR" else pytest.skip
+        give_up(f"real MNIST not found in {directory} (from {source}); missing {missing}."
+                f" Run `make data` or set MNIST_DIR to a folder holding the four files.")
     return directory
 
 
