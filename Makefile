@@ -1,8 +1,9 @@
 # nielsen_net: every target sets itself up (the venv) first. `make` alone lists them.
-PYTHON ?= python3
+PYTHON ?= $(shell command -v python3.11 || echo python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+IS_311 := import sys; sys.exit(sys.version_info[:2] != (3, 11))
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SWEEP  ?= activation_init
 SWEEPS := activation_init book dead_relu vanishing_gradients fast98
@@ -16,7 +17,17 @@ help:  ## list the targets
 
 install: $(STAMP)  ## create .venv and install requirements.txt and the package (editable)
 
+# A .venv without a working Python 3.11 (missing, broken, or made by another Python) is rebuilt.
+ifneq ($(shell $(PY) -c '$(IS_311)' 2>/dev/null && echo ok),ok)
+.PHONY: $(STAMP)
+endif
+
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c '$(IS_311)' 2>/dev/null || { echo "error: nielsen_net needs Python 3.11;" \
+	  "PYTHON=$(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing)." \
+	  "Install 3.11, or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@$(PY) -c '$(IS_311)' 2>/dev/null || { test ! -e $(VENV) || \
+	  { echo "$(VENV) has no working Python 3.11: building it afresh"; rm -rf $(VENV); }; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
