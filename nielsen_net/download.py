@@ -4,7 +4,8 @@ What it does: downloads each missing `NAME.gz` with urllib into a temporary `.pa
 its destination, checks that the body is gzip, decompresses completely, and has the expected
 decompressed size and sha256, and only then renames it into place. Transient trouble
 (connection errors, timeouts, bodies cut short, HTTP 5xx) is retried with exponential backoff;
-a 404 or a bad payload moves on to the next mirror at once. The same checks verify files that
+a 404, a failed name lookup or a bad payload moves on to the next mirror at once. With
+`progress`, each attempt, retry and give-up is reported on stderr as it happens. The same checks verify files that
 are already present (raw or gzip), so `make data` can vouch for a folder it did not fill.
 
 What it leaves out: parsing the IDX contents (that is `nielsen_net.mnist`), resuming partial
@@ -17,6 +18,8 @@ import hashlib
 import http.client
 import io
 import os
+import socket
+import sys
 import tempfile
 import time
 import urllib.error
@@ -135,10 +138,19 @@ def _fetch(url, out, timeout, progress, desc):
 
 def _transient(error):
     """Whether a network error is worth retrying on the same mirror: all but HTTP 4xx (bar 429,
-    "too many requests"), which would only be answered the same way again."""
+    "too many requests"), which would only be answered the same way again, and a failed name
+    lookup (offline, or no such host), which fails again at once."""
     if isinstance(error, urllib.error.HTTPError):
         return error.code >= 500 or error.code == 429
+    if isinstance(error, urllib.error.URLError) and isinstance(error.reason, socket.gaierror):
+        return False
     return True
+
+
+def _say(progress, message):
+    """Tell the user what the download is doing (with `progress`), beside any progress bar."""
+    if progress:
+        tqdm.write(message, file=sys.stderr)
 
 
 def _describe(error):
@@ -184,19 +196,24 @@ def download_file(name, directory, expected, *, mirrors=MIRRORS, timeout=30, ret
     failures = []
     for mirror in mirrors:
         url = mirror.rstrip("/") + f"/{name}.gz"
+        _say(progress, f"downloading {url}")
         for attempt in range(1 + retries):
             try:
                 _try_mirror(url, name, expected, destination, timeout, progress)
                 return destination
             except _BadPayload as e:
                 failures.append(f"  {url}: bad payload: {e}")
+                _say(progress, f"  bad payload ({e}): giving up on this mirror")
                 break
             except (OSError, http.client.HTTPException) as e:  # URLError, timeout, reset, ...
                 if not _transient(e) or attempt == retries:
                     tries = f" (after {attempt + 1} attempts)" if attempt else ""
                     failures.append(f"  {url}: {_describe(e)}{tries}")
+                    _say(progress, f"  {_describe(e)}{tries}: giving up on this mirror")
                     break
-                time.sleep(backoff * 2**attempt)
+                wait = backoff * 2**attempt
+                _say(progress, f"  {_describe(e)}: retry {attempt + 1} of {retries} in {wait:g} s")
+                time.sleep(wait)
     raise DownloadError(
         f"could not download {name}.gz into {directory}; every mirror failed:\n"
         + "\n".join(failures)

@@ -3,6 +3,7 @@ expanded whole, and a MNIST_DIR that is set but wrong fails the real-data tests 
 
 import gzip
 import os
+import socket
 import struct
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import tracemalloc
 import pytest
 
 from helpers import ROOT
+from nielsen_net import download
 from nielsen_net.download import verify
 from nielsen_net.mnist import read_labels
 
@@ -63,3 +65,47 @@ def test_a_set_but_wrong_mnist_dir_fails_the_real_data_tests(tmp_path, folder):
     assert done.returncode == 1, done.stdout
     assert "1 error" in done.stdout and "skipped" not in done.stdout
     assert f"real MNIST not found in {tmp_path / folder} (from MNIST_DIR)" in done.stdout
+
+
+# ----- `make data` offline: says what it does, and does not retry a failed name lookup ---------
+
+MIRRORS = ("https://a.example/mnist/", "https://b.example/mnist/")
+
+
+def offline(monkeypatch, reason):
+    """Make every request fail with URLError(reason); return the list of URLs requested."""
+    import urllib.error
+    requested = []
+
+    def urlopen(url, timeout):
+        requested.append(url)
+        raise urllib.error.URLError(reason)
+    monkeypatch.setattr(download.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(download.time, "sleep", lambda seconds: None)
+    return requested
+
+
+def fetch(tmp_path):
+    with pytest.raises(download.DownloadError):
+        download.download_file("t10k-labels-idx1-ubyte", tmp_path, (10, "0" * 64),
+                               mirrors=MIRRORS, retries=3, backoff=1.0, progress=True)
+
+
+def test_a_failed_name_lookup_is_not_retried(tmp_path, monkeypatch, capsys):
+    requested = offline(monkeypatch, socket.gaierror(-3, "Temporary failure in name resolution"))
+    fetch(tmp_path)
+    assert len(requested) == 2  # once per mirror, not 1 + 3 retries each
+    err = capsys.readouterr().err
+    for mirror in MIRRORS:
+        assert f"downloading {mirror}t10k-labels-idx1-ubyte.gz" in err
+    assert err.count("name resolution): giving up on this mirror") == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_retries_are_announced_as_they_happen(tmp_path, monkeypatch, capsys):
+    requested = offline(monkeypatch, ConnectionRefusedError(111, "Connection refused"))
+    fetch(tmp_path)
+    assert len(requested) == 8
+    err = capsys.readouterr().err
+    assert "retry 1 of 3 in 1 s" in err and "retry 3 of 3 in 4 s" in err
+    assert "(after 4 attempts): giving up on this mirror" in err
