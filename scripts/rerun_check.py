@@ -10,6 +10,7 @@ follow from the committed code, and how a speed-up is shown to change no result.
 
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -19,6 +20,18 @@ from nielsen_net.experiment import PROJECT_ROOT, RunConfig, run  # noqa: E402
 from nielsen_net.mnist import load_mnist  # noqa: E402
 
 FIELDS = ["training_cost", "training_accuracy", "evaluation_cost", "evaluation_accuracy"]
+
+
+def comparable(value):
+    """`value` with every NaN (a diverged epoch's metric) as None, the null a record may store
+    for it: NaN never equals itself, so a diverged run would otherwise always differ."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, list):
+        return [comparable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: comparable(v) for k, v in value.items()}
+    return value
 
 
 def main():
@@ -36,9 +49,9 @@ def main():
         stored = json.loads(path.read_text())
         config = RunConfig.from_dict(stored["config"])
         fresh, _ = run(config, load_mnist(dtype=config.dtype))
-        same = (all(fresh["history"][k] == stored["history"][k] for k in FIELDS)
-                and fresh["diagnostics"] == stored["diagnostics"]
-                and fresh["test_accuracy"] == stored["test_accuracy"])
+        same = all(comparable(fresh[key]) == comparable(stored[key])
+                   for key in ("diagnostics", "test_accuracy")) and all(
+            comparable(fresh["history"][k]) == comparable(stored["history"][k]) for k in FIELDS)
         differ += not same
         print(f"{path.stem}: {'identical' if same else 'DIFFERS'} "
               f"(stored with commit {stored['environment']['git_commit'][:10]})", flush=True)

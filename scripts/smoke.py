@@ -37,7 +37,8 @@ def main():
         print("$", " ".join(command[1:]), flush=True)
         subprocess.run(command, check=True)
     runs = load_runs(args.out / "activation_init")
-    best = max(r["test_accuracy"] for records in runs.values() for r in records)
+    best = max((r["test_accuracy"] for records in runs.values() for r in records
+                if not r["history"]["diverged"]), default=0.0)  # a diverged run scores NaN
     figures = sorted(args.out.glob("*/*.png"))
     problems = []
     if len(runs) != 18:

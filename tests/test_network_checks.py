@@ -187,3 +187,12 @@ def test_a_diverged_run_records_no_test_accuracy():
     record, _ = run(config, MNIST(split(100), split(20), split(20)))
     assert record["history"]["diverged"]
     assert math.isnan(record["test_accuracy"]) and math.isnan(record["test_accuracy_per_epoch"][-1])
+
+
+def test_rerun_check_counts_a_diverged_epoch_as_identical():
+    from helpers import load_script
+    comparable = load_script("rerun_check").comparable
+    fresh = {"cost": [0.5, float("nan")], "deep": {"x": [float("nan")]}}
+    assert comparable(fresh) == comparable({"cost": [0.5, None], "deep": {"x": [None]}})
+    assert comparable(fresh) == comparable({"cost": [0.5, float("nan")], "deep": {"x": [None]}})
+    assert comparable(fresh) != comparable({"cost": [0.4, None], "deep": {"x": [None]}})
