@@ -277,6 +277,8 @@ class Network:
         then replace `path`: a kill or a full disk leaves the old file whole, never a partial one.
         """
         path = Path(path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"cannot save to {path}: folder {path.parent} does not exist")
         arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
         arrays |= {f"b{l}": b for l, b in enumerate(self.biases)}
         tmp = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
@@ -298,7 +300,10 @@ class Network:
         Every array is checked against the saved config (its name, shape, dtype and finiteness),
         so a file that does not describe one working network is refused with a ValueError.
         """
-        with np.load(path, allow_pickle=False) as f:
+        f = np.load(path, allow_pickle=False)
+        if not isinstance(f, np.lib.npyio.NpzFile):  # a plain .npy: one bare array
+            raise ValueError(f"{path}: no 'config' array, so not a file Network.save wrote")
+        with f:
             if "config" not in f.files:
                 raise ValueError(f"{path}: no 'config' array, so not a file Network.save wrote")
             try:

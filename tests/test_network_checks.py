@@ -196,3 +196,14 @@ def test_rerun_check_counts_a_diverged_epoch_as_identical():
     assert comparable(fresh) == comparable({"cost": [0.5, None], "deep": {"x": [None]}})
     assert comparable(fresh) == comparable({"cost": [0.5, float("nan")], "deep": {"x": [None]}})
     assert comparable(fresh) != comparable({"cost": [0.4, None], "deep": {"x": [None]}})
+
+
+def test_save_into_a_missing_folder_names_the_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match=f"folder {tmp_path / 'nodir'} does not exist"):
+        Network([4, 5, 3]).save(tmp_path / "nodir" / "net.npz")
+
+
+def test_load_refuses_a_plain_npy_file(tmp_path):
+    np.save(tmp_path / "w.npy", np.zeros(3))
+    with pytest.raises(ValueError, match="no 'config' array"):
+        Network.load(tmp_path / "w.npy")
