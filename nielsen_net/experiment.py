@@ -23,7 +23,7 @@ import numpy as np
 from . import __version__
 from .diagnostics import bias_gradient_norms, dead_fraction
 from .network import Network
-from .validation import check_positive, check_sgd, choose
+from .validation import check_bool, check_positive, check_sgd, choose
 
 PROBE_SIZE = 1000
 TRAIN_IMAGES = 50_000  # MNIST's training split (the book's; load_mnist's default)
@@ -65,6 +65,7 @@ class RunConfig:
         check_sgd(self.epochs, self.mini_batch_size, self.eta, self.lmbda, self.mu,
                   self.no_improvement_in, self.halve_eta)
         check_positive("train_size", self.train_size, integer=True)
+        check_bool("test_each_epoch", self.test_each_epoch)
         if self.train_size > TRAIN_IMAGES:
             raise ValueError(f"train_size must be at most {TRAIN_IMAGES:,} (the training split); "
                              f"got {self.train_size:,}")

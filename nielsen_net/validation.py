@@ -41,6 +41,12 @@ def check_number(name, value):
         raise ValueError(f"{name} must be a finite number; got {value!r}")
 
 
+def check_bool(name, value):
+    """Refuse a `value` that is not True or False (a string such as "no" would read as True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be true or false; got {value!r}")
+
+
 def check_sizes(sizes):
     """`sizes` as a list of ints: a list, tuple or 1-D array of at least two integers >= 1."""
     if (not isinstance(sizes, (list, tuple, np.ndarray)) or np.ndim(sizes) != 1
@@ -69,6 +75,7 @@ def check_sgd(epochs, mini_batch_size, eta, lmbda, mu, no_improvement_in, halve_
     check_positive("lmbda", lmbda, allow_zero=True)
     check_positive("no_improvement_in", no_improvement_in, integer=True, allow_zero=True)
     check_number("mu", mu)
+    check_bool("halve_eta", halve_eta)
     if not 0 <= mu < 1:
         raise ValueError(f"mu must lie in [0, 1); got {mu!r}")
     if halve_eta and not no_improvement_in:

@@ -67,6 +67,9 @@ def test_the_name_pattern_takes_every_committed_name():
     (HEAD + "[tune]\neta = [1.0]\nseeds = []\n", r"\[tune\] seeds must be a non-empty list"),
     (HEAD + "[tune]\neta = [1.0]\nseed = 1\nseeds = [2]\n", r"seed or seeds, not both"),
     (HEAD + "train_size = 60000\n", r"train_size must be at most 50,000"),
+    (HEAD + "halve_eta = 'no'\n", r"halve_eta must be true or false; got 'no'"),
+    (HEAD + "test_each_epoch = 1\n", r"test_each_epoch must be true or false; got 1"),
+    (HEAD + "evaluate = 5\n", r"unknown evaluate split 5"),
     ("name = 'x'\n[defaults\n", r"x.toml: not valid TOML"),
 ])
 def test_bad_sweep_files_are_refused_whole_with_the_problem_named(tmp_path, text, match):
