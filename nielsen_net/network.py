@@ -288,6 +288,7 @@ class Network:
                 np.savez(tmp, config=np.array(json.dumps(self.config)), **arrays)
                 tmp.flush()
                 os.fsync(tmp.fileno())
+            os.chmod(tmp.name, 0o644)  # NamedTemporaryFile makes 0600; a model is for everyone
             os.replace(tmp.name, path)
         finally:
             if os.path.exists(tmp.name):

@@ -207,3 +207,8 @@ def test_load_refuses_a_plain_npy_file(tmp_path):
     np.save(tmp_path / "w.npy", np.zeros(3))
     with pytest.raises(ValueError, match="no 'config' array"):
         Network.load(tmp_path / "w.npy")
+
+
+def test_a_saved_model_is_readable_by_everyone(tmp_path):
+    Network([4, 5, 3]).save(tmp_path / "net.npz")
+    assert (tmp_path / "net.npz").stat().st_mode & 0o777 == 0o644
