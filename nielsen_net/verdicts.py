@@ -1,0 +1,122 @@
+"""Is the book's number a plausible single run of ours? The one verdict rule, and the modes it
+applies within.
+
+The book reports one run per result; we have several seeds. The rule: the book's number is
+*reproduced* when it lies inside the 95% prediction interval for one new run of ours (t-based on
+our seeds: mean +/- t(n-1) s sqrt(1 + 1/n)), and *differs* otherwise. No widening. A claim that
+the book's run was "above" (or "below") a number uses the same rule one-sided: it differs only
+when a run of ours would land above (below) that number with probability under 5%. Gradient norms
+use the rule per layer on a log10 scale, and every layer must pass.
+
+Modes: a run that never learns some digit (its final test recall for that digit under
+`UNLEARNED`) is not a noisy copy of one that learns all ten; runs are grouped by how many digits
+they left unlearned, or as "diverged". The rule is applied within the mode whose mean is nearest
+the book's number (the mode the book's run most plausibly belongs to), and each mode's frequency
+is reported with a Wilson interval. A mode with a single run gives no interval: "undetermined".
+"""
+
+import math
+
+import numpy as np
+
+from . import stats
+
+UNLEARNED = 0.5      # a digit whose final test recall is below this counts as not learned
+LEARNED_ALL = 0      # the mode of runs that learned every digit
+
+
+def unlearned_digits(record):
+    """How many digits the final network gets right less than UNLEARNED of the time, from the
+    record's test confusion matrix (rows: true digit); None if the record has none."""
+    confusion = record.get("test_confusion")
+    if confusion is None:
+        return None
+    confusion = np.asarray(confusion, dtype=float)
+    recall = np.diag(confusion) / confusion.sum(axis=1)
+    return int(np.sum(recall < UNLEARNED))
+
+
+def mode(record):
+    """"diverged", or the number of unlearned digits (LEARNED_ALL when unknown)."""
+    if record["history"].get("diverged"):
+        return "diverged"
+    k = unlearned_digits(record)
+    return LEARNED_ALL if k is None else k
+
+
+def mode_label(key):
+    if key == "diverged":
+        return "diverged"
+    return "learns every digit" if key == LEARNED_ALL else f"{key} digit{'s' * (key > 1)} unlearned"
+
+
+def modes(values, keys):
+    """{mode: [values]} in order of first appearance; keys[i] is the mode of values[i]."""
+    grouped = {}
+    for key, value in zip(keys, values):
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def frequencies(keys):
+    """{mode: (count, n, lo, hi)}: how often each mode occurs, with a Wilson interval."""
+    n = len(keys)
+    counts = {key: list(keys).count(key) for key in dict.fromkeys(keys)}
+    return {key: (k, n, *stats.wilson_interval(k, n)) for key, k in counts.items()}
+
+
+def _interval(values, relation):
+    side = {"approx": "both", "above": "upper", "below": "lower"}[relation]
+    return stats.prediction_interval(values, side=side)
+
+
+def check_book(value, values, keys=None, relation="approx"):
+    """The verdict on one book number against our values over seeds.
+
+    keys: each value's mode (see `mode`), or None for one mode. Returns {verdict, mode, n,
+    interval, frequencies}: verdict "reproduced", "differs" or "undetermined" (fewer than two
+    finite values in the mode); mode is the key of the mode the rule was applied in; interval is
+    the prediction interval (lo, hi) in that mode, or None."""
+    if relation not in ("approx", "above", "below"):
+        raise ValueError(f"relation must be approx, above or below; got {relation!r}")
+    values = [float(v) for v in values]
+    keys = [LEARNED_ALL] * len(values) if keys is None else list(keys)
+    grouped = {k: [v for v in vs if math.isfinite(v)]
+               for k, vs in modes(values, keys).items() if k != "diverged"}
+    grouped = {k: vs for k, vs in grouped.items() if vs}
+    result = {"frequencies": frequencies(keys), "interval": None}
+    if not grouped:
+        return result | {"verdict": "undetermined", "mode": None, "n": 0}
+    chosen = min(grouped, key=lambda k: abs(np.mean(grouped[k]) - value))
+    inside = grouped[chosen]
+    result |= {"mode": chosen, "n": len(inside)}
+    if len(inside) < 2:
+        return result | {"verdict": "undetermined"}
+    lo, hi = _interval(inside, relation)
+    ok = {"approx": lo <= value <= hi, "above": value <= hi, "below": value >= lo}[relation]
+    return result | {"verdict": "reproduced" if ok else "differs", "interval": (lo, hi)}
+
+
+def check_gradients(book_norms, our_norms):
+    """The rule per layer on log10 of the norms. our_norms: (seeds, layers). Returns {verdict,
+    intervals: [(lo, hi) per layer, back on the linear scale], inside: [bool per layer]}."""
+    ours = np.log10(np.asarray(our_norms, dtype=float))
+    if ours.ndim != 2 or ours.shape[1] != len(book_norms):
+        raise ValueError(f"need our norms as (seeds, {len(book_norms)} layers); "
+                         f"got shape {ours.shape}")
+    intervals = [tuple(10 ** b for b in stats.prediction_interval(layer)) for layer in ours.T]
+    inside = [lo <= v <= hi for v, (lo, hi) in zip(book_norms, intervals)]
+    return {"verdict": "reproduced" if all(inside) else "differs",
+            "intervals": intervals, "inside": inside}
+
+
+def compare(a, b):
+    """A claim "a beats b": Welch's 95% interval of mean(a) - mean(b), and its word
+    ("higher", "lower" or "not distinguishable")."""
+    result = stats.welch(a, b)
+    return result | {"word": stats.decide(result["lo"], result["hi"])}
+
+
+def offset(differences):
+    """The mean of ours - book over several rows with its 95% t interval: (mean, lo, hi)."""
+    return stats.mean_interval(differences)
