@@ -12,12 +12,14 @@
     seeds = [0, 1, 2, 3, 4]            # a named run may set its own seeds
     book = {reported = 95.42, ...}     # notes for the report, not settings
     [tune]                             # optional: choose eta per configuration first
-    eta = [0.1, 0.3, 1.0]              # candidates, each trained once ...
+    eta = [0.1, 0.3, 1.0]              # candidates, each trained ...
     epochs = 10                        # ... on this shorter budget ...
-    seed = 100                         # ... with this seed; best final validation accuracy wins
+    seeds = [100, 101]                 # ... once per seed (>= 2); see tuning.py for the rule
 
 A run is identified by its configuration's name and seed, and its result is stored as
-`<results>/<sweep>/runs/<configuration>,seed=<seed>.json` (tuning runs under `tune/`).
+`<results>/<sweep>/runs/<configuration>,seed=<seed>.json`; tuning runs as
+`tune/<configuration>,eta=<eta>,seed=<seed>.json`. Tuning runs score the validation set after
+each epoch and never the test set, whatever the configuration's `evaluate`.
 
 Left out: running anything; `scripts/sweep.py` does that.
 """
@@ -33,7 +35,7 @@ from .experiment import RunConfig
 SWEEPS_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sweeps"
 TOP_KEYS = {"name", "description", "seeds", "defaults", "grid", "runs", "tune"}
 RUN_EXTRA_KEYS = {"seeds", "book"}
-TUNE_KEYS = {"eta", "epochs", "seed"}
+TUNE_KEYS = {"eta", "epochs", "seeds"}
 
 
 @dataclass
@@ -45,12 +47,14 @@ class Sweep:
     notes: dict = field(default_factory=dict)  # configuration name -> the run's `book` table
     tune: dict | None = None
 
-    def tuning_runs(self, name):
-        """[(run id, RunConfig)] that choose eta for configuration `name`."""
+    def tuning_runs(self, name, grid=None):
+        """[(run id, RunConfig)] that choose eta for configuration `name`: every eta of `grid`
+        (default: the [tune] grid) on every tuning seed, scored on validation only."""
         config = replace(self.configurations[name], epochs=self.tune["epochs"],
-                         seed=self.tune["seed"])
-        return [(f"tune/{name},eta={eta:g}", replace(config, eta=eta))
-                for eta in self.tune["eta"]]
+                         evaluate="validation", test_each_epoch=False, score_test=False)
+        return [(f"tune/{name},eta={eta:g},seed={seed}", replace(config, eta=eta, seed=seed))
+                for eta in (self.tune["eta"] if grid is None else grid)
+                for seed in self.tune["seeds"]]
 
     def runs(self, name, eta=None):
         """[(run id, RunConfig)] of configuration `name` over its seeds (with eta, if given)."""
@@ -100,20 +104,14 @@ def load_sweep(name_or_path, *, overrides=None):
     tune = spec.get("tune")
     if tune is not None:
         _refuse_unknown(tune, TUNE_KEYS, f"{path.name}: [tune]")
-        tune = {"epochs": tune.get("epochs", 10), "seed": tune.get("seed", 100),
+        tune_seeds = tune.get("seeds", [100, 101])
+        if len(tune_seeds) < 2 or len(tune.get("eta", [])) < 2:
+            raise ValueError(f"{path.name}: [tune] needs at least 2 seeds and 2 etas; "
+                             f"got seeds={tune_seeds}, eta={tune.get('eta')}")
+        tune = {"epochs": tune.get("epochs", 10), "seeds": tune_seeds,
                 "eta": tune["eta"]} | {k: v for k, v in overrides.items() if k == "epochs"}
     return Sweep(spec.get("name", path.stem), spec.get("description", ""), configurations,
                  seeds, notes, tune)
-
-
-def choose_eta(results):
-    """The eta whose tuning run ends with the best evaluation accuracy (ties: the smaller eta);
-    diverged runs never win. `results` maps eta -> result record. None if all diverged."""
-    finished = {eta: r["history"]["evaluation_accuracy"][-1] for eta, r in results.items()
-                if not r["history"]["diverged"]}
-    if not finished:
-        return None
-    return min(finished, key=lambda eta: (-finished[eta], eta))
 
 
 def load_result(path):
