@@ -11,6 +11,7 @@
     eta = 3.0
     seeds = [0, 1, 2, 3, 4]            # a named run may set its own seeds
     book = {reported = 95.42, ...}     # notes for the report, not settings
+    eta_from = "other"                 # with [tune]: not tuned, trains at other's chosen eta
     [tune]                             # optional: choose eta per configuration first
     eta = [0.1, 0.3, 1.0]              # candidates, each trained ...
     epochs = 10                        # ... on this shorter budget ...
@@ -34,7 +35,7 @@ from .experiment import RunConfig
 
 SWEEPS_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sweeps"
 TOP_KEYS = {"name", "description", "seeds", "defaults", "grid", "runs", "tune"}
-RUN_EXTRA_KEYS = {"seeds", "book"}
+RUN_EXTRA_KEYS = {"seeds", "book", "eta_from"}
 TUNE_KEYS = {"eta", "epochs", "seeds"}
 
 
@@ -46,6 +47,12 @@ class Sweep:
     seeds: dict                     # configuration name -> [seeds]
     notes: dict = field(default_factory=dict)  # configuration name -> the run's `book` table
     tune: dict | None = None
+    eta_from: dict = field(default_factory=dict)  # configuration -> the one whose eta it takes
+
+    def tuned(self):
+        """The configurations that choose their own eta (all of them when there is a [tune])."""
+        return [name for name in self.configurations
+                if self.tune and name not in self.eta_from]
 
     def tuning_runs(self, name, grid=None):
         """[(run id, RunConfig)] that choose eta for configuration `name`: every eta of `grid`
@@ -87,7 +94,7 @@ def load_sweep(name_or_path, *, overrides=None):
     defaults, grid = spec.get("defaults", {}), spec.get("grid", {})
     named = spec.get("runs", {"": {}})
     overrides = overrides or {}
-    configurations, seeds, notes = {}, {}, {}
+    configurations, seeds, notes, eta_from = {}, {}, {}, {}
     for run_name, entry in named.items():
         settings = {k: v for k, v in entry.items() if k not in RUN_EXTRA_KEYS}
         for combination in itertools.product(*grid.values()):
@@ -101,6 +108,12 @@ def load_sweep(name_or_path, *, overrides=None):
             configurations[name] = config
             seeds[name] = entry.get("seeds", spec.get("seeds", [0]))
             notes[name] = entry.get("book", {})
+            if "eta_from" in entry:
+                eta_from[name] = entry["eta_from"]
+    for name, other in eta_from.items():
+        if other not in configurations or other in eta_from or "tune" not in spec:
+            raise ValueError(f"{path.name}: configuration {name!r}: eta_from must name a tuned "
+                             f"configuration of a sweep with [tune]; got {other!r}")
     tune = spec.get("tune")
     if tune is not None:
         _refuse_unknown(tune, TUNE_KEYS, f"{path.name}: [tune]")
@@ -111,7 +124,7 @@ def load_sweep(name_or_path, *, overrides=None):
         tune = {"epochs": tune.get("epochs", 10), "seeds": tune_seeds,
                 "eta": tune["eta"]} | {k: v for k, v in overrides.items() if k == "epochs"}
     return Sweep(spec.get("name", path.stem), spec.get("description", ""), configurations,
-                 seeds, notes, tune)
+                 seeds, notes, tune, eta_from)
 
 
 def load_result(path):

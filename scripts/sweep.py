@@ -128,7 +128,7 @@ def tune(sweep, out_dir, args, env):
     (and running the new candidates) while the choice sits at an edge, at most MAX_EXTENSIONS
     times. Returns ({configuration: chosen eta}, {configuration: the grid it was chosen on});
     configurations waiting for other shards' tuning runs are left out of both."""
-    grids = {name: sorted(sweep.tune["eta"]) for name in sweep.configurations}
+    grids = {name: sorted(sweep.tune["eta"]) for name in sweep.tuned()}
     chosen = {}
     for extension in range(MAX_EXTENSIONS + 1):
         open_ = [name for name in grids if name not in chosen]
@@ -152,6 +152,9 @@ def tune(sweep, out_dir, args, env):
                 chosen[name] = min(grids[name]) if eta is None else eta
         if len(chosen) == len(grids):
             break
+    for name, other in sweep.eta_from.items():
+        if other in chosen:
+            chosen[name] = chosen[other]
     return chosen, grids
 
 
@@ -160,9 +163,9 @@ def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env)
     tuning grid each was chosen on (whether the choice still sits at its edge)."""
     manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
     manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen,
-                 "tuning_grid": {name: grids[name] for name in chosen},
-                 "chosen_at_edge": [name for name in chosen
-                                    if at_edge(grids[name], chosen[name])]}
+                 "tuning_grid": grids,
+                 "chosen_at_edge": [name for name in grids
+                                    if name in chosen and at_edge(grids[name], chosen[name])]}
     manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
                                     "shard": list(args.shard), "overrides": overrides,
                                     "environment": env})

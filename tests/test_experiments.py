@@ -152,12 +152,27 @@ def test_unknown_sweep_name_lists_the_known_ones():
         load_sweep("nope")
 
 
-def test_the_committed_sweeps_load():
-    assert len(load_sweep("activation_init").configurations) == 18
+def test_the_committed_sweeps_run_enough_seeds():
+    activation_init = load_sweep("activation_init")
+    assert len(activation_init.configurations) == 18
+    assert all(len(seeds) >= 5 for seeds in activation_init.seeds.values())
+    assert all(len(seeds) >= 5 for seeds in load_sweep("fast98").seeds.values())
     book = load_sweep("book")
-    assert all(len(seeds) >= 3 for name, seeds in book.seeds.items()
-               if not name.endswith("float32"))
-    assert all(len(book.seeds[row]) >= 5 for row in ("ch1-30", "ch3-l2-30", "ch3-98"))
+    for name, checks in book.notes.items():
+        if not any(check.get("float32") for check in checks):
+            assert len(book.seeds[name]) >= 10, name
+    for sweep in ("activation_init", "fast98"):
+        assert len(load_sweep(sweep).tune["seeds"]) >= 2
+
+
+def test_eta_from_takes_a_tuned_configurations_eta(tmp_path):
+    text = TINY_SWEEP.replace("[grid]\nactivation = [\"sigmoid\", \"relu\"]\n", "") + \
+        "[runs.a]\n[runs.b]\neta_from = 'a'\n[tune]\neta = [0.1, 0.3]\n"
+    sweep = load_sweep(write_sweep(tmp_path, text))
+    assert sweep.tuned() == ["a"] and sweep.eta_from == {"b": "a"}
+    for bad in ("'c'", "'b'"):
+        with pytest.raises(ValueError, match="eta_from must name a tuned configuration"):
+            load_sweep(write_sweep(tmp_path, text.replace("eta_from = 'a'", f"eta_from = {bad}")))
 
 
 # ----- the sweep runner --------------------------------------------------------------------------
@@ -238,3 +253,16 @@ def test_tuning_grows_a_grid_whose_choice_sits_at_an_edge(tmp_path, fake_mnist_d
         assert record["test_accuracy"] is None and record["test_confusion"] is None
     runs = [json.loads(p.read_text()) for p in (results / "tiny" / "runs").glob("*.json")]
     assert [r["config"]["eta"] for r in runs] == [eta, eta]
+
+
+def test_the_runner_trains_eta_from_at_the_other_configurations_choice(tmp_path, fake_mnist_dir):
+    text = TINY_SWEEP.replace("[grid]\nactivation = [\"sigmoid\", \"relu\"]\n", "") + \
+        "[runs.a]\n[runs.b]\neta_from = 'a'\n[tune]\neta = [0.1, 0.3, 1.0]\nepochs = 1\n"
+    results = tmp_path / "results"
+    run_sweep_cli(write_sweep(tmp_path, text), results, fake_mnist_dir)
+    manifest = json.loads((results / "tiny" / "sweep.json").read_text())
+    assert manifest["chosen_eta"]["b"] == manifest["chosen_eta"]["a"]
+    assert list(manifest["tuning_grid"]) == ["a"]
+    assert not list((results / "tiny" / "tune").glob("b,*"))
+    b = json.loads((results / "tiny" / "runs" / "b,seed=1.json").read_text())
+    assert b["config"]["eta"] == manifest["chosen_eta"]["a"]
