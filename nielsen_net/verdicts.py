@@ -120,3 +120,60 @@ def compare(a, b):
 def offset(differences):
     """The mean of ours - book over several rows with its 95% t interval: (mean, lo, hi)."""
     return stats.mean_interval(differences)
+
+
+# ----- the book's table: one row per check ------------------------------------------------------
+
+def summary(values):
+    """{n, mean, std, min, max} of the finite values; with n >= 2 also the 95% prediction
+    interval for one new run (pi_lo, pi_hi) and the mean's interval (ci_lo, ci_hi)."""
+    x = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
+    out = {"n": len(x), "mean": float(x.mean()) if len(x) else math.nan,
+           "std": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
+           "min": float(x.min()) if len(x) else math.nan,
+           "max": float(x.max()) if len(x) else math.nan}
+    if len(x) >= 2:
+        out["pi_lo"], out["pi_hi"] = stats.prediction_interval(x)
+        _, out["ci_lo"], out["ci_hi"] = stats.mean_interval(x)
+    return out
+
+
+def book_row(check, records, runs, measure):
+    """What the report states about one check of the book (an entry of a run's `book` list):
+    {peak, final, ours (on the book's measure): summaries, verdict and its details}.
+    `runs` holds every configuration's records (for `above_run`); `measure(record, name)`
+    reads a figure off a record in percent."""
+    what, relation = check["measure"], check.get("relation", "approx")
+    row = {"check": check, "peak": summary([measure(r, "peak") for r in records]),
+           "final": summary([measure(r, "final") for r in records])}
+    if what == "init_gradients":
+        norms = [r["diagnostics"]["bias_gradient_norms"][0] for r in records]
+        return row | check_gradients(check["value"], norms) | {"norms": norms}
+    values = [measure(r, what) for r in records]
+    row["ours"] = summary(values)
+    if relation == "above_run":
+        other = [measure(r, what) for r in runs[check["other"]]]
+        result = compare(values, other)
+        verdict = {"higher": "reproduced", "lower": "differs"}.get(result["word"], result["word"])
+        return row | {"verdict": verdict, "comparison": result}
+    return row | check_book(check["value"], values, [mode(r) for r in records], relation)
+
+
+def same_but_trainer(runs):
+    """[(per-example configuration, network configuration)]: pairs whose configs differ only
+    in the trainer, for the two-implementation comparison."""
+    def key(records, trainer):
+        config = dict(records[0]["config"])
+        return config.pop("trainer", "network") == trainer, \
+            tuple(sorted((k, str(v)) for k, v in config.items() if k != "seed"))
+    network = {key(rs, "network")[1]: name for name, rs in runs.items() if key(rs, "network")[0]}
+    return [(name, network[key(rs, "book_per_example")[1]]) for name, rs in runs.items()
+            if key(rs, "book_per_example")[0] and key(rs, "book_per_example")[1] in network]
+
+
+def implementations(book_values, our_values, resamples=10_000):
+    """The two-implementation comparison of one row: Welch and a bootstrap interval of
+    mean(book's algorithm) - mean(ours), and the word for it."""
+    result = compare(book_values, our_values)
+    _, lo, hi = stats.bootstrap_difference(book_values, our_values, resamples=resamples)
+    return result | {"bootstrap": (lo, hi)}

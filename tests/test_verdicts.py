@@ -116,3 +116,57 @@ def test_compare_says_not_distinguishable_when_the_interval_covers_zero():
 def test_offset_over_rows():
     mean, lo, hi = verdicts.offset([-0.13, -0.2, -0.34, -0.25, -0.18])
     assert mean == pytest.approx(-0.22) and hi < 0
+
+
+# ----- rows of the book's table ------------------------------------------------------------------
+
+def run_record(peak, final, seed, trainer="network", unlearned=0):
+    return record(unlearned) | {
+        "config": {"sizes": [784, 30, 10], "eta": 0.5, "seed": seed, "trainer": trainer},
+        "history": {"diverged": False, "evaluation_accuracy": [0.5, peak / 100, final / 100]},
+        "diagnostics": {"bias_gradient_norms": [[0.004, 0.02]]}}
+
+
+def measure(record, name):
+    values = 100 * np.array(record["history"]["evaluation_accuracy"])
+    return {"peak": values.max(), "final": values[-1]}[name]
+
+
+def test_book_row_shows_peak_and_final_and_judges_the_books_measure():
+    records = [run_record(95.2 + d, 94.0 + d, seed) for seed, d in enumerate(OURS) if seed < 8
+               for d in [d - 95.2]]
+    row = verdicts.book_row({"row": "x", "measure": "final", "value": 94.0}, records, {}, measure)
+    assert row["peak"]["mean"] == pytest.approx(np.mean(OURS[:8]))
+    assert row["final"]["mean"] == pytest.approx(np.mean(OURS[:8]) - 1.2)
+    assert row["ours"] == row["final"] and row["verdict"] == "reproduced"
+    assert row["final"]["pi_lo"] < 94.0 < row["final"]["pi_hi"]
+    row = verdicts.book_row({"row": "x", "measure": "peak", "value": 94.0}, records, {}, measure)
+    assert row["verdict"] == "differs"
+
+
+def test_book_row_above_run_is_a_comparison_of_two_configurations():
+    a = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
+    b = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
+    check = {"row": "x", "measure": "final", "relation": "above_run", "other": "b"}
+    assert verdicts.book_row(check, a, {"b": b}, measure)["verdict"] == "reproduced"
+    assert verdicts.book_row(check, b, {"b": a}, measure)["verdict"] == "differs"
+    assert verdicts.book_row(check, a, {"b": a}, measure)["verdict"] == "not distinguishable"
+
+
+def test_book_row_gradients():
+    records = [run_record(96, 96, s) for s in range(3)]
+    for s, r in enumerate(records):
+        r["diagnostics"]["bias_gradient_norms"] = [[0.004 * (1 + 0.1 * s), 0.02 / (1 + 0.1 * s)]]
+    row = verdicts.book_row({"row": "g", "measure": "init_gradients", "value": [0.0042, 0.019]},
+                            records, {}, measure)
+    assert row["verdict"] == "reproduced" and len(row["intervals"]) == 2
+
+
+def test_pairs_of_configurations_that_differ_only_in_the_trainer():
+    runs = {"ours": [run_record(96, 96, 0)], "book": [run_record(96, 96, 0, "book_per_example")],
+            "other": [run_record(96, 96, 0) | {"config": {"sizes": [784, 100, 10], "eta": 0.5,
+                                                          "seed": 0}}]}
+    assert verdicts.same_but_trainer(runs) == [("book", "ours")]
+    result = verdicts.implementations([96.3, 96.4, 96.2, 96.35], [96.3, 96.25, 96.4, 96.3])
+    assert result["word"] == "not distinguishable"
+    assert result["bootstrap"][0] < 0 < result["bootstrap"][1]
