@@ -177,3 +177,25 @@ def implementations(book_values, our_values, resamples=10_000):
     result = compare(book_values, our_values)
     _, lo, hi = stats.bootstrap_difference(book_values, our_values, resamples=resamples)
     return result | {"bootstrap": (lo, hi)}
+
+
+# ----- beyond the book --------------------------------------------------------------------------
+
+def dead_unit_cost(records):
+    """What dead ReLU units cost, comparing like with like: least squares of the test accuracy
+    (%) on the share of hidden units dead at the end (%), with one intercept per (learning rate,
+    depth) cell, over the ReLU runs that did not diverge. Returns {slope (accuracy points per 10
+    points of dead units), lo, hi (95%), word, runs, cells}; the word says whether more dead
+    units go with "lower" or "higher" accuracy, or "not distinguishable"."""
+    rows = [r for r in records
+            if r["config"]["activation"] == "relu" and not r["history"]["diverged"]
+            and r.get("test_accuracy") is not None]
+    cells = sorted({(r["config"]["eta"], len(r["config"]["sizes"])) for r in rows})
+    X = np.array([[100 * np.mean(r["diagnostics"]["dead_fraction"][-1])]
+                  + [float((r["config"]["eta"], len(r["config"]["sizes"])) == c) for c in cells]
+                  for r in rows])
+    y = np.array([100 * r["test_accuracy"] for r in rows])
+    fit = stats.least_squares(X, y)
+    slope, lo, hi = (10 * float(fit[k][0]) for k in ("coef", "lo", "hi"))
+    return {"slope": slope, "lo": lo, "hi": hi, "word": stats.decide(lo, hi),
+            "runs": len(rows), "cells": len(cells)}
