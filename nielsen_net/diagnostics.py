@@ -5,6 +5,8 @@ Both measures run on a fixed probe set (the scripts use the first 1,000 training
   exactly zero on every probe image. For ReLU that means z <= 0 on all of them: the unit passes
   no gradient and can never recover. Leaky ReLU, identity and tanh units are never dead;
   a sigmoid unit counts only if it saturates to the last bit of floating point (a (1 - a) = 0).
+- `confusion`: the confusion matrix on a labelled set (rows: true digit, columns: predicted),
+  from which the report tells a run that never learned some digit.
 - `bias_gradient_norms`: for each hidden layer, ||dC/db|| over the probe set, the book's measure
   of each layer's speed of learning (chapter 5), mean gradient over the probe images, no L2 term.
 
@@ -25,3 +27,10 @@ def bias_gradient_norms(net, X, y):
     """[||nabla_b|| of each hidden layer], first hidden layer first."""
     nabla_b, _ = net.backprop(X, y)
     return [float(np.linalg.norm(g)) for g in nabla_b[:-1]]
+
+
+def confusion(net, X, y):
+    """counts[i][j]: how many rows of true class i the network predicts as j (a list of lists)."""
+    k = net.sizes[-1]
+    counts = np.bincount(np.asarray(y) * k + net.predict(X), minlength=k * k)
+    return counts.reshape(k, k).tolist()

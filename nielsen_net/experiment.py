@@ -21,13 +21,15 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .diagnostics import bias_gradient_norms, dead_fraction
+from .diagnostics import bias_gradient_norms, confusion, dead_fraction
 from .network import Network
+from .reference import book_SGD, check_supported
 from .validation import check_bool, check_positive, check_sgd, choose
 
 PROBE_SIZE = 1000
 TRAIN_IMAGES = 50_000  # MNIST's training split (the book's; load_mnist's default)
 SPLITS = ("validation", "test")
+TRAINERS = ("network", "book_per_example")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -55,6 +57,9 @@ class RunConfig:
                                         # accuracy at the best validation epoch (book ch. 6)
     seed: int = 0                       # fixes initial weights and shuffling
     dtype: str = "float64"
+    trainer: str = "network"            # or "book_per_example": the book's per-example loop
+                                        # (reference.py), to check ours against
+    score_test: bool = True             # False for tuning runs: they never see the test set
 
     def __post_init__(self):
         object.__setattr__(self, "sizes", tuple(self.sizes))
@@ -70,6 +75,15 @@ class RunConfig:
             raise ValueError(f"train_size must be at most {TRAIN_IMAGES:,} (the training split); "
                              f"got {self.train_size:,}")
         choose("evaluate split", self.evaluate, dict.fromkeys(SPLITS))
+        choose("trainer", self.trainer, dict.fromkeys(TRAINERS))
+        if self.trainer == "book_per_example":
+            check_supported(self.activation, self.output_activation, self.cost)
+            if self.mu or self.no_improvement_in:
+                raise ValueError("the book's per-example trainer has no momentum and no "
+                                 "stopping rule; set mu = 0 and no_improvement_in = 0")
+        if not self.score_test and (self.evaluate == "test" or self.test_each_epoch):
+            raise ValueError("score_test = false forbids evaluate = 'test' and "
+                             "test_each_epoch = true")
 
     @classmethod
     def from_dict(cls, data):
@@ -112,18 +126,27 @@ def run(config, mnist, *, progress=False):
 
     start = time.perf_counter()
     record(0)
-    history = net.SGD((X, y), config.epochs, config.mini_batch_size, config.eta, config.lmbda,
-                      evaluation_data=getattr(mnist, config.evaluate), progress=progress,
-                      on_epoch=record, mu=config.mu, no_improvement_in=config.no_improvement_in,
-                      halve_eta=config.halve_eta)
+    evaluation = getattr(mnist, config.evaluate)
+    if config.trainer == "book_per_example":
+        history = book_SGD(net, (X, y), config.epochs, config.mini_batch_size, config.eta,
+                           config.lmbda, evaluation_data=evaluation, on_epoch=record)
+    else:
+        history = net.SGD((X, y), config.epochs, config.mini_batch_size, config.eta,
+                          config.lmbda, evaluation_data=evaluation, progress=progress,
+                          on_epoch=record, mu=config.mu,
+                          no_improvement_in=config.no_improvement_in, halve_eta=config.halve_eta)
     if history.diverged and test_accuracy:  # the diverged epoch is the last: a blown-up
         test_accuracy[-1] = float("nan")      # network's accuracy is no measurement
+    scored = config.score_test and not history.diverged
     result = {
         "config": config.to_dict(),
         "history": history.to_dict(),
         "diagnostics": diagnostics | {"probe_size": PROBE_SIZE},
         "test_accuracy_per_epoch": test_accuracy,
-        "test_accuracy": float("nan") if history.diverged else net.accuracy(*mnist.test),
+        # tuning runs never score the test set (None); a diverged run's score is NaN
+        "test_accuracy": net.accuracy(*mnist.test) if scored else (
+            float("nan") if config.score_test else None),
+        "test_confusion": confusion(net, *mnist.test) if scored else None,
         "seconds": {"wall": time.perf_counter() - start,
                     "train_per_epoch": float(np.mean(history.seconds))},
     }

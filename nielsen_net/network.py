@@ -141,7 +141,7 @@ class Network:
         included). L2 as in the book (eq. 93): w -> (1 - eta lmbda / n) w - eta nabla_w, with n
         the training-set size. After each epoch the history records the training cost and
         accuracy (unless `monitor_training` is False) and those on `evaluation_data`. An epoch
-        that breaks the divergence rule (`_diverged`) marks the history diverged, its metrics
+        that breaks the divergence rule (`diverged`) marks the history diverged, its metrics
         NaN, and ends training; the network keeps its diverged parameters.
         `progress=True` shows a progress bar with the latest accuracy. `on_epoch(epoch)`, if
         given, is called after each epoch's monitoring (the scripts record diagnostics with it).
@@ -184,7 +184,7 @@ class Network:
                 bar.set_postfix(self._latest(history))
                 if on_epoch is not None:
                     on_epoch(epoch)
-                if self._diverged(history):
+                if self.diverged(history):
                     history.mark_diverged(epoch)
                     break
                 if no_improvement_in and rule.fires(history.evaluation_accuracy[-1]):
@@ -237,7 +237,7 @@ class Network:
             latest["eval_acc"] = f"{history.evaluation_accuracy[-1]:.4f}"
         return latest
 
-    def _diverged(self, history):
+    def diverged(self, history):
         """The divergence rule: the latest cost is not finite, or some parameter is NaN or
         larger in magnitude than DIVERGENCE_BOUND. The bound catches blow-up that never turns
         into NaN: sigmoid, tanh and softmax outputs saturate, so weights can grow to 1e24 while

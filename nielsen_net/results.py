@@ -14,16 +14,19 @@ import numpy as np
 
 
 def load_runs(sweep_dir, kind="runs"):
-    """{configuration: [records, by seed]} from <sweep_dir>/runs/ (or tune/: keyed by
-    configuration, then eta)."""
+    """{configuration: [records, by seed]} from <sweep_dir>/runs/ (or tune/: {configuration:
+    {eta: [records, by seed]}}, etas in increasing order)."""
     grouped = {}
     for path in sorted(Path(sweep_dir, kind).glob("*.json")):
         record = json.loads(path.read_text())
-        name, _, tail = path.stem.rpartition(",seed=" if kind == "runs" else ",eta=")
+        name = path.stem.rpartition(",seed=" if kind == "runs" else ",eta=")[0]
         grouped.setdefault(name, []).append(record)
+    by_seed = {n: sorted(rs, key=lambda r: r["config"]["seed"]) for n, rs in grouped.items()}
     if kind == "runs":
-        return {n: sorted(rs, key=lambda r: r["config"]["seed"]) for n, rs in grouped.items()}
-    return {n: {r["config"]["eta"]: r for r in rs} for n, rs in grouped.items()}
+        return by_seed
+    return {n: {eta: [r for r in rs if r["config"]["eta"] == eta]
+                for eta in sorted({r["config"]["eta"] for r in rs})}
+            for n, rs in by_seed.items()}
 
 
 def measure(record, name):

@@ -11,17 +11,19 @@
     eta = 3.0
     seeds = [0, 1, 2, 3, 4]            # a named run may set its own seeds
     book = {reported = 95.42, ...}     # notes for the report, not settings
+    eta_from = "other"                 # with [tune]: not tuned, trains at other's chosen eta
     [tune]                             # optional: choose eta per configuration first
-    eta = [0.1, 0.3, 1.0]              # candidates, each trained once ...
+    eta = [0.1, 0.3, 1.0]              # candidates, each trained ...
     epochs = 10                        # ... on this shorter budget ...
-    seed = 100                         # ... with this seed; best final validation accuracy wins
-    seeds = [100, 101]                 # (or `seeds`, a list; `seed` is then its first)
+    seeds = [100, 101]                 # ... once per seed (>= 2); see tuning.py for the rule
 
 A run is identified by its configuration's name and seed, and its result is stored as
-`<results>/<sweep>/runs/<configuration>,seed=<seed>.json` (tuning runs under `tune/`). The
-whole file is checked before anything runs: its structure here, each configuration by
-`RunConfig`; and every name that becomes part of a path (the sweep's, each configuration's)
-must match RUN_NAME_PATTERN, so none can reach outside the results folder.
+`<results>/<sweep>/runs/<configuration>,seed=<seed>.json`; tuning runs as
+`tune/<configuration>,eta=<eta>,seed=<seed>.json`. Tuning runs score the validation set after
+each epoch and never the test set, whatever the configuration's `evaluate`. The whole file is
+checked before anything runs: its structure here, each configuration by `RunConfig`; and every
+name that becomes part of a path (the sweep's, each configuration's) must match
+RUN_NAME_PATTERN, so none can reach outside the results folder.
 
 Left out: running anything; `scripts/sweep.py` does that.
 """
@@ -38,8 +40,8 @@ from .validation import check_positive
 
 SWEEPS_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sweeps"
 TOP_KEYS = {"name", "description", "seeds", "defaults", "grid", "runs", "tune"}
-RUN_EXTRA_KEYS = {"seeds", "book"}
-TUNE_KEYS = {"eta", "epochs", "seed", "seeds"}
+RUN_EXTRA_KEYS = {"seeds", "book", "eta_from"}
+TUNE_KEYS = {"eta", "epochs", "seeds"}
 # Sweep and configuration names become file names: letters, digits and _ . , = + -, never
 # starting with a dot (no hidden files, no "..") or holding a slash.
 RUN_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.,=+-]*")
@@ -53,13 +55,21 @@ class Sweep:
     seeds: dict                     # configuration name -> [seeds]
     notes: dict = field(default_factory=dict)  # configuration name -> the run's `book` table
     tune: dict | None = None
+    eta_from: dict = field(default_factory=dict)  # configuration -> the one whose eta it takes
 
-    def tuning_runs(self, name):
-        """[(run id, RunConfig)] that choose eta for configuration `name`."""
+    def tuned(self):
+        """The configurations that choose their own eta (all of them when there is a [tune])."""
+        return [name for name in self.configurations
+                if self.tune and name not in self.eta_from]
+
+    def tuning_runs(self, name, grid=None):
+        """[(run id, RunConfig)] that choose eta for configuration `name`: every eta of `grid`
+        (default: the [tune] grid) on every tuning seed, scored on validation only."""
         config = replace(self.configurations[name], epochs=self.tune["epochs"],
-                         seed=self.tune["seed"])
-        return [(f"tune/{name},eta={eta:g}", replace(config, eta=eta))
-                for eta in self.tune["eta"]]
+                         evaluate="validation", test_each_epoch=False, score_test=False)
+        return [(f"tune/{name},eta={eta:g},seed={seed}", replace(config, eta=eta, seed=seed))
+                for eta in (self.tune["eta"] if grid is None else grid)
+                for seed in self.tune["seeds"]]
 
     def runs(self, name, eta=None):
         """[(run id, RunConfig)] of configuration `name` over its seeds (with eta, if given)."""
@@ -98,7 +108,7 @@ def load_sweep(name_or_path, *, overrides=None):
     defaults, grid = spec.get("defaults", {}), spec.get("grid", {})
     named = spec.get("runs", {"": {}})
     overrides = overrides or {}
-    configurations, seeds, notes = {}, {}, {}
+    configurations, seeds, notes, eta_from = {}, {}, {}, {}
     for run_name, entry in named.items():
         settings = {k: v for k, v in entry.items() if k not in RUN_EXTRA_KEYS}
         for combination in itertools.product(*grid.values()):
@@ -113,13 +123,18 @@ def load_sweep(name_or_path, *, overrides=None):
             configurations[name] = config
             seeds[name] = entry.get("seeds", spec.get("seeds", [0]))
             notes[name] = entry.get("book", {})
+            if "eta_from" in entry:
+                eta_from[name] = entry["eta_from"]
+    for name, other in eta_from.items():
+        if other not in configurations or other in eta_from or "tune" not in spec:
+            raise ValueError(f"{path.name}: configuration {name!r}: eta_from must name a tuned "
+                             f"configuration of a sweep with [tune]; got {other!r}")
     tune = spec.get("tune")
     if tune is not None:
-        tune_seeds = tune.get("seeds", [tune.get("seed", 100)])
-        tune = {"epochs": tune.get("epochs", 10), "seed": tune_seeds[0], "seeds": tune_seeds,
+        tune = {"epochs": tune.get("epochs", 10), "seeds": tune.get("seeds", [100, 101]),
                 "eta": tune["eta"]} | {k: v for k, v in overrides.items() if k == "epochs"}
     return Sweep(spec.get("name", path.stem), spec.get("description", ""), configurations,
-                 seeds, notes, tune)
+                 seeds, notes, tune, eta_from)
 
 
 def check_name(kind, name):
@@ -167,16 +182,15 @@ def _check_tune(tune):
         raise ValueError(f"[tune] must be a table; got {tune!r}")
     _refuse_unknown(tune, TUNE_KEYS, "[tune]")
     etas = tune.get("eta")
-    if not isinstance(etas, list) or not etas:
-        raise ValueError(f"[tune] eta must be a non-empty list of learning rates; got {etas!r}")
+    if not isinstance(etas, list) or len(etas) < 2:
+        raise ValueError(f"[tune] eta must be a list of at least 2 learning rates; got {etas!r}")
     for eta in etas:
         check_positive("[tune] eta", eta)
     check_positive("[tune] epochs", tune.get("epochs", 10), integer=True)
-    if "seed" in tune and "seeds" in tune:
-        raise ValueError("[tune] takes seed or seeds, not both")
-    if not _is_seed(tune.get("seed", 0)):
-        raise ValueError(f"[tune] seed must be an integer >= 0; got {tune['seed']!r}")
-    _check_seeds("[tune] seeds", tune.get("seeds", [0]))
+    _check_seeds("[tune] seeds", tune.get("seeds", [100, 101]))
+    if len(tune.get("seeds", [100, 101])) < 2:
+        raise ValueError(f"[tune] needs at least 2 seeds (the choice is made on their mean); "
+                         f"got {tune['seeds']!r}")
 
 
 def _check_seeds(where, seeds):
@@ -188,16 +202,6 @@ def _check_seeds(where, seeds):
 
 def _is_seed(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def choose_eta(results):
-    """The eta whose tuning run ends with the best evaluation accuracy (ties: the smaller eta);
-    diverged runs never win. `results` maps eta -> result record. None if all diverged."""
-    finished = {eta: r["history"]["evaluation_accuracy"][-1] for eta, r in results.items()
-                if not r["history"]["diverged"]}
-    if not finished:
-        return None
-    return min(finished, key=lambda eta: (-finished[eta], eta))
 
 
 def load_result(path):

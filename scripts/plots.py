@@ -185,11 +185,11 @@ def depth_title(sizes):
 
 
 def by_depth(data, kind="runs"):
-    """{sizes: {configuration: records}} of runs/ (or tune/, {eta: record}) in the sweep's
+    """{sizes: {configuration: records}} of runs/ (or tune/, {eta: [records]}) in the sweep's
     order, one group per architecture."""
     groups = {}
     for name, records in present(getattr(data, kind), list(data.sweep.configurations)).items():
-        config = config_of(list(records.values()) if kind == "tune" else records)
+        config = config_of(next(iter(records.values())) if kind == "tune" else records)
         groups.setdefault(tuple(config["sizes"]), {})[name] = records
     return groups
 
@@ -316,20 +316,23 @@ def activation_gradient_norms(data):
 
 def eta_tuning(data):
     groups = by_depth(data, "tune")
-    fig, axes = figure(1, len(groups), (10, 4.5), "Learning-rate tuning: validation accuracy "
-                       "after the tuning budget (one seed per eta)")
+    seeds = {len(rs) for tuned in groups.values() for by_eta in tuned.values()
+             for rs in by_eta.values()}
+    fig, axes = figure(1, len(groups), (10, 4.5), "Learning-rate tuning: mean validation "
+                       f"accuracy after the tuning budget ({'/'.join(map(str, sorted(seeds)))} "
+                       "seeds per eta)")
     for ax, (sizes, tuned) in zip(axes[0], groups.items()):
         for name, by_eta in tuned.items():
             etas = sorted(by_eta)
-            config = config_of(list(by_eta.values()))
-            accuracy = [measure(by_eta[eta], "final") for eta in etas]
+            config = config_of(by_eta[etas[0]])
+            accuracy = [np.mean([measure(r, "final") for r in by_eta[eta]]) for eta in etas]
             line, = ax.plot(etas, accuracy, marker=".", label=short(config), **line_style(config))
             for eta, value in zip(etas, accuracy):
-                if by_eta[eta]["history"]["diverged"]:
+                if any(r["history"]["diverged"] for r in by_eta[eta]):
                     ax.plot(eta, value, "x", color=line.get_color(), ms=8)
             chosen = config_of(data.runs[name])["eta"] if name in data.runs else None
             if chosen in by_eta:  # the eta the runs/ of this configuration trained with
-                ax.plot(chosen, measure(by_eta[chosen], "final"), "o", ms=10, mfc="none",
+                ax.plot(chosen, accuracy[etas.index(chosen)], "o", ms=10, mfc="none",
                         color=line.get_color())
         ax.set(xscale="log", ylim=(0, 100), xlabel="learning rate eta (log)",
                ylabel="validation accuracy (%)")

@@ -26,7 +26,8 @@ from tqdm import tqdm
 
 from nielsen_net.claims import claim, release
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, write_json
-from nielsen_net.sweep import choose_eta, load_result, load_sweep
+from nielsen_net.sweep import load_result, load_sweep
+from nielsen_net.tuning import MAX_EXTENSIONS, at_edge, choose_eta, next_grid
 
 _mnist = {}  # per worker process: dtype -> MNIST
 tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default would leak a
@@ -134,31 +135,60 @@ def main():
     out_dir = args.results / sweep.name
     start = time.perf_counter()
     env = environment()  # the code the workers will import: taken once, before they start
-    chosen = {}
-    if sweep.tune:
-        tuning = [job for name in sweep.configurations for job in sweep.tuning_runs(name)]
-        execute(pending(tuning, out_dir, args.shard, env), args.jobs, f"{sweep.name}: tune eta")
-        for name in sweep.configurations:
-            results = {c.eta: load_result(out_dir / f"{run_id}.json")
-                       for run_id, c in sweep.tuning_runs(name)}
-            if None in results.values():
-                print(f"{name}: waiting for tuning runs of other shards", file=sys.stderr)
-                continue
-            # If every candidate diverged, train the smallest: its failure is the result.
-            chosen[name] = choose_eta(results) or min(results)
+    chosen, grids = tune(sweep, out_dir, args, env) if sweep.tune else ({}, {})
     names = [n for n in sweep.configurations if not sweep.tune or n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
     todo = pending(runs, out_dir, args.shard, env)
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
     execute(todo, args.jobs, sweep.name)
-    log_invocation(out_dir, sweep, chosen, args, overrides, time.perf_counter() - start, env)
+    log_invocation(out_dir, sweep, chosen, grids, args, overrides,
+                   time.perf_counter() - start, env)
 
 
-def log_invocation(out_dir, sweep, chosen, args, overrides, seconds, env):
-    """Append this invocation to <sweep>/sweep.json: its timing, jobs and chosen etas."""
+def tune(sweep, out_dir, args, env):
+    """Choose each configuration's eta by the rule of nielsen_net.tuning, growing its grid
+    (and running the new candidates) while the choice sits at an edge, at most MAX_EXTENSIONS
+    times. Returns ({configuration: chosen eta}, {configuration: the grid it was chosen on});
+    configurations waiting for other shards' tuning runs are left out of both."""
+    grids = {name: sorted(sweep.tune["eta"]) for name in sweep.tuned()}
+    chosen = {}
+    for extension in range(MAX_EXTENSIONS + 1):
+        open_ = [name for name in grids if name not in chosen]
+        jobs = [job for name in open_ for job in sweep.tuning_runs(name, grids[name])]
+        execute(pending(jobs, out_dir, args.shard, env), args.jobs,
+                f"{sweep.name}: tune eta" + (f" (grid grown {extension}x)" if extension else ""))
+        for name in open_:
+            results = {}
+            for run_id, config in sweep.tuning_runs(name, grids[name]):
+                results.setdefault(config.eta, []).append(load_result(out_dir / f"{run_id}.json"))
+            if any(None in records for records in results.values()):
+                print(f"{name}: waiting for tuning runs of other shards", file=sys.stderr)
+                grids.pop(name)
+                continue
+            eta = choose_eta(results)
+            if at_edge(grids[name], eta) and extension < MAX_EXTENSIONS:
+                grids[name] = next_grid(grids[name], eta)
+            else:
+                # Every candidate diverged even after growing down: train the smallest, so that
+                # its failure is the recorded result.
+                chosen[name] = min(grids[name]) if eta is None else eta
+        if len(chosen) == len(grids):
+            break
+    for name, other in sweep.eta_from.items():
+        if other in chosen:
+            chosen[name] = chosen[other]
+    return chosen, grids
+
+
+def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env):
+    """Append this invocation to <sweep>/sweep.json: its timing, jobs, chosen etas and the
+    tuning grid each was chosen on (whether the choice still sits at its edge)."""
     manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
-    manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen}
+    manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen,
+                 "tuning_grid": grids,
+                 "chosen_at_edge": [name for name in grids
+                                    if name in chosen and at_edge(grids[name], chosen[name])]}
     manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
                                     "shard": list(args.shard), "overrides": overrides,
                                     "environment": env})

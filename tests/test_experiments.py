@@ -14,7 +14,7 @@ from nielsen_net import Network
 from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
 from nielsen_net.mnist import MNIST, Split
-from nielsen_net.sweep import choose_eta, load_sweep
+from nielsen_net.sweep import load_sweep
 
 sweep_script = load_script("sweep")
 
@@ -128,14 +128,19 @@ def test_overrides_apply_to_every_run_and_to_tuning(tmp_path):
     sweep = load_sweep(write_sweep(tmp_path, text), overrides={"epochs": 2, "train_size": 50})
     config = sweep.configurations["activation=relu"]
     assert (config.epochs, config.train_size) == (2, 50)
-    assert [c.epochs for _, c in sweep.tuning_runs("activation=relu")] == [2, 2]
+    tuning = sweep.tuning_runs("activation=relu")
+    assert [c.epochs for _, c in tuning] == [2, 2, 2, 2]  # 2 etas x the default 2 seeds
+    assert [run_id for run_id, _ in tuning][:2] == ["tune/activation=relu,eta=0.1,seed=100",
+                                                    "tune/activation=relu,eta=0.1,seed=101"]
+    assert all(c.evaluate == "validation" and not c.score_test for _, c in tuning)
 
 
 @pytest.mark.parametrize("text,match", [
     ("name = 'x'\n[grids]\neta = [1]\n", r"top-level keys \['grids'\] are unknown"),
     ("name = 'x'\n[defaults]\netta = 1\n", r"configuration 'default': unknown config keys"),
     ("name = 'x'\n[grid]\neta = [-1.0]\n", r"configuration 'eta=-1.0': eta must be > 0"),
-    ("name = 'x'\n[tune]\neta = [1]\nseedz = 2\n", r"\[tune\] keys \['seedz'\] are unknown"),
+    ("name = 'x'\n[tune]\neta = [1, 2]\nseed = 2\n", r"\[tune\] keys \['seed'\] are unknown"),
+    ("name = 'x'\n[tune]\neta = [1, 2]\nseeds = [3]\n", r"\[tune\] needs at least 2 seeds"),
 ])
 def test_bad_sweep_files_fail_naming_the_problem(tmp_path, text, match):
     with pytest.raises(ValueError, match=match):
@@ -147,23 +152,27 @@ def test_unknown_sweep_name_lists_the_known_ones():
         load_sweep("nope")
 
 
-def test_the_committed_sweeps_load():
-    assert len(load_sweep("activation_init").configurations) == 18
+def test_the_committed_sweeps_run_enough_seeds():
+    activation_init = load_sweep("activation_init")
+    assert len(activation_init.configurations) == 18
+    assert all(len(seeds) >= 5 for seeds in activation_init.seeds.values())
+    assert all(len(seeds) >= 5 for seeds in load_sweep("fast98").seeds.values())
     book = load_sweep("book")
-    assert all(len(seeds) >= 3 for name, seeds in book.seeds.items()
-               if not name.endswith("float32"))
-    assert all(len(book.seeds[row]) >= 5 for row in ("ch1-30", "ch3-l2-30", "ch3-98"))
+    for name, checks in book.notes.items():
+        if not any(check.get("float32") for check in checks):
+            assert len(book.seeds[name]) >= 10, name
+    for sweep in ("activation_init", "fast98"):
+        assert len(load_sweep(sweep).tune["seeds"]) >= 2
 
 
-def tuning_record(final_accuracy, diverged=False):
-    return {"history": {"evaluation_accuracy": [0.1, final_accuracy], "diverged": diverged}}
-
-
-def test_choose_eta_takes_the_best_final_accuracy_and_never_a_diverged_run():
-    assert choose_eta({0.1: tuning_record(0.90), 0.3: tuning_record(0.95),
-                       1.0: tuning_record(0.99, diverged=True)}) == 0.3
-    assert choose_eta({0.3: tuning_record(0.95), 0.1: tuning_record(0.95)}) == 0.1  # tie
-    assert choose_eta({1.0: tuning_record(0.5, diverged=True)}) is None
+def test_eta_from_takes_a_tuned_configurations_eta(tmp_path):
+    text = TINY_SWEEP.replace("[grid]\nactivation = [\"sigmoid\", \"relu\"]\n", "") + \
+        "[runs.a]\n[runs.b]\neta_from = 'a'\n[tune]\neta = [0.1, 0.3]\n"
+    sweep = load_sweep(write_sweep(tmp_path, text))
+    assert sweep.tuned() == ["a"] and sweep.eta_from == {"b": "a"}
+    for bad in ("'c'", "'b'"):
+        with pytest.raises(ValueError, match="eta_from must name a tuned configuration"):
+            load_sweep(write_sweep(tmp_path, text.replace("eta_from = 'a'", f"eta_from = {bad}")))
 
 
 # ----- the sweep runner --------------------------------------------------------------------------
@@ -225,3 +234,35 @@ def test_the_sweep_runner_resumes_without_redoing_finished_runs(tmp_path, fake_m
     assert files[0].stat().st_mtime_ns == kept and files[1].exists()
     manifest = json.loads((results / "tiny" / "sweep.json").read_text())
     assert len(manifest["invocations"]) == 2
+
+
+def test_tuning_grows_a_grid_whose_choice_sits_at_an_edge(tmp_path, fake_mnist_dir):
+    # Two candidates: whichever wins sits at an edge, so the grid must grow.
+    text = TINY_SWEEP.replace('["sigmoid", "relu"]', '["relu"]') + \
+        "[tune]\neta = [0.1, 0.3]\nepochs = 1\nseeds = [100, 101]\n"
+    results = tmp_path / "results"
+    run_sweep_cli(write_sweep(tmp_path, text), results, fake_mnist_dir)
+    manifest = json.loads((results / "tiny" / "sweep.json").read_text())
+    grid, eta = manifest["tuning_grid"]["activation=relu"], manifest["chosen_eta"]["activation=relu"]
+    assert len(grid) > 2 and eta in grid
+    assert (min(grid) < eta < max(grid)) != (manifest["chosen_at_edge"] == ["activation=relu"])
+    tuned = sorted((results / "tiny" / "tune").glob("*.json"))
+    assert len(tuned) == 2 * len(grid)           # every eta of the grown grid on both seeds
+    for path in tuned:
+        record = json.loads(path.read_text())
+        assert record["test_accuracy"] is None and record["test_confusion"] is None
+    runs = [json.loads(p.read_text()) for p in (results / "tiny" / "runs").glob("*.json")]
+    assert [r["config"]["eta"] for r in runs] == [eta, eta]
+
+
+def test_the_runner_trains_eta_from_at_the_other_configurations_choice(tmp_path, fake_mnist_dir):
+    text = TINY_SWEEP.replace("[grid]\nactivation = [\"sigmoid\", \"relu\"]\n", "") + \
+        "[runs.a]\n[runs.b]\neta_from = 'a'\n[tune]\neta = [0.1, 0.3, 1.0]\nepochs = 1\n"
+    results = tmp_path / "results"
+    run_sweep_cli(write_sweep(tmp_path, text), results, fake_mnist_dir)
+    manifest = json.loads((results / "tiny" / "sweep.json").read_text())
+    assert manifest["chosen_eta"]["b"] == manifest["chosen_eta"]["a"]
+    assert list(manifest["tuning_grid"]) == ["a"]
+    assert not list((results / "tiny" / "tune").glob("b,*"))
+    b = json.loads((results / "tiny" / "runs" / "b,seed=1.json").read_text())
+    assert b["config"]["eta"] == manifest["chosen_eta"]["a"]

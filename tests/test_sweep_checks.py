@@ -57,15 +57,17 @@ def test_the_name_pattern_takes_every_committed_name():
     ("name = 'x'\ndefaults = 3\n", r"\[defaults\] must be a table"),
     ("name = 'x'\ndescription = 3\n", r"description must be a string"),
     (HEAD + "[runs.a]\nbook = 3\n", r"\[runs.a\] book must be a list of tables"),
-    (HEAD + "[tune]\neta = []\n", r"\[tune\] eta must be a non-empty list"),
-    (HEAD + "[tune]\neta = 0.1\n", r"\[tune\] eta must be a non-empty list"),
-    (HEAD + "[tune]\neta = [0.0]\n", r"\[tune\] eta must be > 0"),
-    (HEAD + "[tune]\neta = ['a']\n", r"\[tune\] eta must be a number"),
-    (HEAD + "[tune]\neta = [1.0]\nepochs = 0\n", r"\[tune\] epochs must be > 0"),
-    (HEAD + "[tune]\neta = [1.0]\nepochs = 2.5\n", r"\[tune\] epochs must be an integer"),
-    (HEAD + "[tune]\neta = [1.0]\nseed = -1\n", r"\[tune\] seed must be an integer >= 0"),
-    (HEAD + "[tune]\neta = [1.0]\nseeds = []\n", r"\[tune\] seeds must be a non-empty list"),
-    (HEAD + "[tune]\neta = [1.0]\nseed = 1\nseeds = [2]\n", r"seed or seeds, not both"),
+    (HEAD + "[tune]\neta = []\n", r"\[tune\] eta must be a list of at least 2"),
+    (HEAD + "[tune]\neta = 0.1\n", r"\[tune\] eta must be a list of at least 2"),
+    (HEAD + "[tune]\neta = [0.1]\n", r"\[tune\] eta must be a list of at least 2"),
+    (HEAD + "[tune]\neta = [0.0, 1.0]\n", r"\[tune\] eta must be > 0"),
+    (HEAD + "[tune]\neta = ['a', 1.0]\n", r"\[tune\] eta must be a number"),
+    (HEAD + "[tune]\neta = [1.0, 2.0]\nepochs = 0\n", r"\[tune\] epochs must be > 0"),
+    (HEAD + "[tune]\neta = [1.0, 2.0]\nepochs = 2.5\n", r"\[tune\] epochs must be an integer"),
+    (HEAD + "[tune]\neta = [1.0, 2.0]\nseed = 1\n", r"\[tune\] keys \['seed'\] are unknown"),
+    (HEAD + "[tune]\neta = [1.0, 2.0]\nseeds = []\n", r"\[tune\] seeds must be a non-empty"),
+    (HEAD + "[tune]\neta = [1.0, 2.0]\nseeds = [-1, 2]\n", r"\[tune\] seeds must be a non-emp"),
+    (HEAD + "[tune]\neta = [1.0, 2.0]\nseeds = [2]\n", r"\[tune\] needs at least 2 seeds"),
     (HEAD + "train_size = 60000\n", r"train_size must be at most 50,000"),
     (HEAD + "halve_eta = 'no'\n", r"halve_eta must be true or false; got 'no'"),
     (HEAD + "test_each_epoch = 1\n", r"test_each_epoch must be true or false; got 1"),
@@ -81,7 +83,7 @@ def test_tune_takes_several_seeds_and_book_entries_with_extra_keys(tmp_path):
     text = (HEAD + "[runs.a]\nbook = [{row = 'r', chapter = 1, reason = 'why'}]\n"
             "[tune]\neta = [0.1, 1.0]\nseeds = [7, 8, 9]\n")
     sweep = load_sweep(sweep_file(tmp_path, text))
-    assert sweep.tune["seeds"] == [7, 8, 9] and sweep.tune["seed"] == 7
+    assert sweep.tune["seeds"] == [7, 8, 9]
     assert sweep.notes["a"] == [{"row": "r", "chapter": 1, "reason": "why"}]
 
 

@@ -1,0 +1,197 @@
+"""The statistics the report's verdicts rest on, in numpy and the standard library only.
+
+Student's t distribution (through the regularised incomplete beta function), intervals for a
+mean and for one new run, the Wilson interval for a frequency, the binomial error of an accuracy
+measured on a finite test set, Welch's and a bootstrap comparison of two groups of runs, and the
+one rule that turns an interval of a difference into a word (`decide`).
+
+Every interval is two-sided at `level` unless `side` says otherwise; "upper" gives (-inf, hi] and
+"lower" gives [lo, inf), each holding `level` of the distribution.
+"""
+
+import math
+
+import numpy as np
+
+LEVEL = 0.95
+
+
+def _betacf(a, b, x):
+    """Continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 500):
+        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
+
+
+def betainc(a, b, x):
+    """The regularised incomplete beta function I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                     + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def t_cdf(t, df):
+    """P(T <= t) for Student's t with df degrees of freedom."""
+    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t > 0 else tail
+
+
+def t_quantile(p, df):
+    """The t with P(T <= t) = p, by bisection (t_cdf is monotone)."""
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"p must lie strictly between 0 and 1; got {p}")
+    lo, hi = -1.0, 1.0
+    while t_cdf(lo, df) > p:
+        lo *= 2.0
+    while t_cdf(hi, df) < p:
+        hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def normal_quantile(p):
+    """The z with P(Z <= z) = p for the standard normal, by bisection on erf."""
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"p must lie strictly between 0 and 1; got {p}")
+    lo, hi = -40.0, 40.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if 0.5 * (1.0 + math.erf(mid / math.sqrt(2.0))) < p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _finite(values):
+    values = np.asarray(values, dtype=float)
+    return values[np.isfinite(values)]
+
+
+def _interval(centre, scale, df, level, side):
+    """centre +/- t * scale, two-sided or one-sided at `level`."""
+    if side not in ("both", "upper", "lower"):
+        raise ValueError(f"side must be 'both', 'upper' or 'lower'; got {side!r}")
+    if side == "both":
+        half = t_quantile(0.5 + level / 2.0, df) * scale
+        return centre - half, centre + half
+    half = t_quantile(level, df) * scale
+    return (-math.inf, centre + half) if side == "upper" else (centre - half, math.inf)
+
+
+def mean_interval(values, level=LEVEL):
+    """(mean, lo, hi): the t interval for the mean of the finite values (>= 2 of them)."""
+    x = _finite(values)
+    if len(x) < 2:
+        raise ValueError(f"an interval needs at least 2 finite values; got {len(x)}")
+    lo, hi = _interval(x.mean(), x.std(ddof=1) / math.sqrt(len(x)), len(x) - 1, level, "both")
+    return float(x.mean()), float(lo), float(hi)
+
+
+def prediction_interval(values, level=LEVEL, side="both"):
+    """(lo, hi) that holds one new draw with probability `level`, for normal draws of which
+    `values` are a sample: mean +/- t(n-1) * s * sqrt(1 + 1/n)."""
+    x = _finite(values)
+    if len(x) < 2:
+        raise ValueError(f"a prediction interval needs at least 2 finite values; got {len(x)}")
+    scale = x.std(ddof=1) * math.sqrt(1.0 + 1.0 / len(x))
+    lo, hi = _interval(x.mean(), scale, len(x) - 1, level, side)
+    return float(lo), float(hi)
+
+
+def wilson_interval(k, n, level=LEVEL):
+    """(lo, hi) for a frequency k/n: the Wilson score interval."""
+    if n <= 0 or not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n and n > 0; got k={k}, n={n}")
+    z = normal_quantile(0.5 + level / 2.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def binomial_error(accuracy, n):
+    """The standard error of an accuracy measured on n independent examples:
+    sqrt(p (1 - p) / n), in the accuracy's own unit (a fraction)."""
+    return math.sqrt(accuracy * (1.0 - accuracy) / n)
+
+
+def welch(a, b, level=LEVEL):
+    """Welch's comparison of two groups: {difference (mean a - mean b), lo, hi, t, df, p}."""
+    a, b = _finite(a), _finite(b)
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(f"Welch needs at least 2 finite values per group; got {len(a)}, {len(b)}")
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    difference = float(a.mean() - b.mean())
+    se = math.sqrt(va + vb)
+    if se == 0.0:
+        return {"difference": difference, "lo": difference, "hi": difference,
+                "t": math.copysign(math.inf, difference) if difference else 0.0,
+                "df": float(len(a) + len(b) - 2), "p": 1.0 if difference == 0 else 0.0}
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    lo, hi = _interval(difference, se, df, level, "both")
+    t = difference / se
+    return {"difference": difference, "lo": float(lo), "hi": float(hi), "t": float(t),
+            "df": float(df), "p": float(2.0 * t_cdf(-abs(t), df))}
+
+
+def bootstrap_difference(a, b, level=LEVEL, resamples=10_000, seed=0):
+    """(difference, lo, hi): mean a - mean b with a percentile bootstrap interval, resampling
+    seeds within each group."""
+    a, b = _finite(a), _finite(b)
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(f"a bootstrap needs at least 2 finite values per group; "
+                         f"got {len(a)}, {len(b)}")
+    rng = np.random.default_rng(seed)
+    means_a = rng.choice(a, size=(resamples, len(a))).mean(axis=1)
+    means_b = rng.choice(b, size=(resamples, len(b))).mean(axis=1)
+    lo, hi = np.quantile(means_a - means_b, [0.5 - level / 2.0, 0.5 + level / 2.0])
+    return float(a.mean() - b.mean()), float(lo), float(hi)
+
+
+def decide(lo, hi):
+    """The word for an interval of a difference (first minus second): "higher" if it lies above
+    0, "lower" if below, "not distinguishable" if it covers 0."""
+    if lo > 0:
+        return "higher"
+    if hi < 0:
+        return "lower"
+    return "not distinguishable"
+
+
+def least_squares(X, y, level=LEVEL):
+    """Ordinary least squares y ~ X (X holds its own intercept column): {coef, lo, hi, se, df}
+    with t intervals for each coefficient."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    n, k = X.shape
+    if n <= k:
+        raise ValueError(f"least squares needs more rows than columns; got {n} x {k}")
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    residual = y - X @ coef
+    sigma2 = residual @ residual / (n - k)
+    se = np.sqrt(np.diag(sigma2 * np.linalg.pinv(X.T @ X)))
+    half = t_quantile(0.5 + level / 2.0, n - k) * se
+    return {"coef": coef, "lo": coef - half, "hi": coef + half, "se": se, "df": n - k}
