@@ -7,12 +7,14 @@ Each run's JSON is written atomically to <results>/<sweep>/runs/ (tuning runs to
 whose file exists with the same config is never redone; an interrupted run left no file and is
 redone; Ctrl-C loses nothing that finished. With a [tune] table, the tuning runs go first and
 each configuration then trains its chosen eta over its seeds. `--shard I/N` runs only every N-th
-run (from the I-th, 0-based), so a sweep can be spread over machines and the result folders
-merged by copying them together. Workers use single-threaded BLAS so they do not fight over
-cores.
+configuration (from the I-th, 0-based), its tuning and its seeds, so a sweep can be spread over
+machines and the result folders merged by copying them together; in a Slurm array task the
+shard comes from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (an explicit --shard wins). Workers
+use single-threaded BLAS so they do not fight over cores.
 """
 
 import argparse
+import fcntl
 import multiprocessing
 import os
 import sys
@@ -23,7 +25,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, write_json
-from nielsen_net.sweep import choose_eta, load_result, load_sweep
+from nielsen_net.sweep import (choose_eta, load_result, load_sweep, shard_configurations,
+                               shard_from_env)
 
 _mnist = {}  # per worker process: dtype -> MNIST
 tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default would leak a
@@ -42,14 +45,13 @@ def run_one(job):
     return run_id
 
 
-def pending(jobs, out_dir, shard, env=None):
-    """The (run id, config, path, env) jobs of this shard whose result is missing or stale;
-    `env` (the environment at the sweep's start) is recorded with each."""
-    index, count = shard
+def pending(jobs, out_dir, env=None):
+    """The (run id, config, path, env) jobs whose result is missing or stale; `env` (the
+    environment at the sweep's start) is recorded with each."""
     todo = []
-    for k, (run_id, config) in enumerate(jobs):
+    for run_id, config in jobs:
         path = out_dir / f"{run_id}.json"
-        if k % count == index and not finished(path, config):
+        if not finished(path, config):
             todo.append((run_id, config, path, env))
     return todo
 
@@ -96,7 +98,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep", help="a name in scripts/sweeps/ or a path to a .toml file")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="worker processes")
-    parser.add_argument("--shard", type=parse_shard, default=(0, 1), help="I/N: this share")
+    parser.add_argument("--shard", type=parse_shard,
+                        help="I/N: this share of the configurations (default: from Slurm, else 0/1)")
     parser.add_argument("--epochs", type=int, help="override every run's epochs")
     parser.add_argument("--limit-train", type=int, help="train on the first N images only")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results",
@@ -106,26 +109,28 @@ def main():
                  if v is not None}
     try:
         sweep = load_sweep(args.sweep, overrides=overrides)
+        args.shard = args.shard or shard_from_env(os.environ) or (0, 1)
     except ValueError as error:
         sys.exit(f"error: {error}")
+    names = shard_configurations(list(sweep.configurations), args.shard)
     out_dir = args.results / sweep.name
     start = time.perf_counter()
     env = environment()  # the code the workers will import: taken once, before they start
     chosen = {}
     if sweep.tune:
-        tuning = [job for name in sweep.configurations for job in sweep.tuning_runs(name)]
-        execute(pending(tuning, out_dir, args.shard, env), args.jobs, f"{sweep.name}: tune eta")
-        for name in sweep.configurations:
+        tuning = [job for name in names for job in sweep.tuning_runs(name)]
+        execute(pending(tuning, out_dir, env), args.jobs, f"{sweep.name}: tune eta")
+        for name in names:
             results = {c.eta: load_result(out_dir / f"{run_id}.json")
                        for run_id, c in sweep.tuning_runs(name)}
             if None in results.values():
-                print(f"{name}: waiting for tuning runs of other shards", file=sys.stderr)
+                print(f"{name}: waiting for tuning runs another process holds", file=sys.stderr)
                 continue
             # If every candidate diverged, train the smallest: its failure is the result.
             chosen[name] = choose_eta(results) or min(results)
-    names = [n for n in sweep.configurations if not sweep.tune or n in chosen]
+        names = [n for n in names if n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
-    todo = pending(runs, out_dir, args.shard, env)
+    todo = pending(runs, out_dir, env)
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
     execute(todo, args.jobs, sweep.name)
@@ -133,13 +138,18 @@ def main():
 
 
 def log_invocation(out_dir, sweep, chosen, args, overrides, seconds, env):
-    """Append this invocation to <sweep>/sweep.json: its timing, jobs and chosen etas."""
-    manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
-    manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen}
-    manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
-                                    "shard": list(args.shard), "overrides": overrides,
-                                    "environment": env})
-    write_json(out_dir / "sweep.json", manifest)
+    """Append this invocation to <sweep>/sweep.json: its timing, jobs and chosen etas. Shards
+    running at once (array tasks) each add theirs, one at a time under a lock."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".sweep.json.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
+        manifest |= {"name": sweep.name, "description": sweep.description,
+                     "chosen_eta": manifest.get("chosen_eta", {}) | chosen}
+        manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
+                                        "shard": list(args.shard), "overrides": overrides,
+                                        "environment": env})
+        write_json(out_dir / "sweep.json", manifest)
 
 
 if __name__ == "__main__":
