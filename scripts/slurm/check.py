@@ -69,6 +69,7 @@ def main():
                        env=outside_slurm(env), check=True)
         problems = compare(single_results / "slurm_check", array_results / "slurm_check",
                            args.tasks)
+        records = len(list((array_results / "slurm_check").glob("*/*.json")))
     except Unavailable as reason:
         print(f"slurm-check skipped: {reason}", file=sys.stderr)
         sys.exit(SKIP)
@@ -79,8 +80,8 @@ def main():
     seconds = time.perf_counter() - start
     if problems:
         sys.exit("slurm-check FAILED:\n  " + "\n  ".join(problems))
-    print(f"slurm-check passed in {seconds:.0f} s: {args.tasks} array tasks, every run record "
-          f"equal bit for bit to a single-process run (timing and environment aside)")
+    print(f"slurm-check passed in {seconds:.0f} s: {args.tasks} array tasks, all {records} run "
+          f"records equal bit for bit to a single-process run's (timing and environment aside)")
 
 
 # ----- the cluster -------------------------------------------------------------------------------
