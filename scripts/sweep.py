@@ -99,7 +99,7 @@ def main():
     parser.add_argument("sweep", help="a name in scripts/sweeps/ or a path to a .toml file")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="worker processes")
     parser.add_argument("--shard", type=parse_shard,
-                        help="I/N: this share of the configurations (default: from Slurm, else 0/1)")
+                        help="I/N: this share of the configurations (default: Slurm's, or 0/1)")
     parser.add_argument("--epochs", type=int, help="override every run's epochs")
     parser.add_argument("--limit-train", type=int, help="train on the first N images only")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results",
