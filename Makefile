@@ -7,13 +7,21 @@ IS_311 := import sys; sys.exit(sys.version_info[:2] != (3, 11))
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SWEEP  ?= activation_init
 SWEEPS := activation_init book dead_relu vanishing_gradients fast98
+# make slurm: array tasks, and what each task asks of Slurm (empty PARTITION: the default one);
+# RESULTS and ARGS (more scripts/sweep.py options) let it run e.g. a quick version elsewhere
+TASKS     ?= 4
+RESULTS   ?= results
+ARGS      ?=
+PARTITION ?=
+TIME      ?= 04:00:00
+CPUS      ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
-	fast98 verify regression anomaly plots report reproduce clean
+	fast98 verify regression anomaly plots report reproduce slurm slurm-check clean
 
 help:  ## list the targets
-	@grep -E '^[a-z0-9_ ]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9_ -]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 install: $(STAMP)  ## create .venv and install requirements.txt and the package (editable)
 
@@ -79,6 +87,22 @@ report: $(STAMP)  ## write results/README.md from the run JSON files
 reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
 	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done
 	$(MAKE) regression anomaly plots report
+
+slurm: data  ## submit a sweep as a Slurm job array, then its plots and report: make slurm SWEEP=name TASKS=n
+	mkdir -p logs/slurm
+	job=$$(sbatch --parsable --array=0-$$(($(TASKS) - 1)) --cpus-per-task=$(CPUS) --time=$(TIME) \
+		$(if $(PARTITION),--partition=$(PARTITION)) --chdir=$(CURDIR) \
+		--output=logs/slurm/$(SWEEP)-%A_%a.out scripts/slurm/sweep.sbatch $(SWEEP) \
+		--results $(RESULTS) $(ARGS)) && \
+	sbatch --dependency=afterok:$$job --kill-on-invalid-dep=yes --time=$(TIME) \
+		$(if $(PARTITION),--partition=$(PARTITION)) --chdir=$(CURDIR) --job-name=nielsen_net-report \
+		--output=logs/slurm/$(SWEEP)-report-%j.out \
+		--wrap="$(PY) scripts/plots.py --sweep $(SWEEP) --results $(RESULTS) && \
+		        $(PY) scripts/report.py --results $(RESULTS)" && \
+	echo "array $$job submitted: squeue --me; logs in logs/slurm/"
+
+slurm-check: $(STAMP)  ## bring up a one-node Slurm here, run a tiny sweep as a 3-task array, compare bit for bit
+	$(PY) scripts/slurm/check.py
 
 clean:  ## remove the venv and scratch output (keeps data/ and results/)
 	rm -rf $(VENV) scratch .pytest_cache

@@ -25,6 +25,10 @@ checked before anything runs: its structure here, each configuration by `RunConf
 name that becomes part of a path (the sweep's, each configuration's) must match
 RUN_NAME_PATTERN, so none can reach outside the results folder.
 
+A sweep can be split into N shards (machines, or the tasks of a Slurm job array) by
+configuration: a configuration's tuning runs and its main runs always fall in the same shard, so
+no shard waits for another's tuning, and shards never write the same file.
+
 Left out: running anything; `scripts/sweep.py` does that.
 """
 
@@ -210,6 +214,31 @@ def load_result(path):
         return json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return None
+
+
+def shard_configurations(names, shard):
+    """The configurations of `names` that shard (I, N) runs: every N-th, from the I-th."""
+    index, count = shard
+    return [name for k, name in enumerate(names) if k % count == index]
+
+
+def shard_from_env(env):
+    """The shard (I, N) of a Slurm array task, from its environment `env`; None outside one.
+
+    Task I of N is SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT. The array must be 0-(N-1):
+    any other set of ids (1-N, 0-8:2, a resubmitted subset) would leave shards unrun, so it
+    fails, naming the array to submit instead."""
+    if "SLURM_ARRAY_TASK_ID" not in env:
+        return None
+    try:
+        ids = {k: int(env[f"SLURM_ARRAY_TASK_{k}"]) for k in ("ID", "COUNT", "MIN", "MAX")}
+    except KeyError as missing:
+        raise ValueError(f"{missing} is not set in this array task; pass --shard I/N") from None
+    if ids["MIN"] != 0 or ids["MAX"] != ids["COUNT"] - 1:
+        raise ValueError(f"a sweep's job array must be --array=0-{ids['COUNT'] - 1} (task ids "
+                         f"0 to N-1); got ids {ids['MIN']}-{ids['MAX']} for {ids['COUNT']} tasks."
+                         f" To rerun some shards only, pass --shard I/N to each")
+    return ids["ID"], ids["COUNT"]
 
 
 def _label(value):

@@ -8,13 +8,16 @@ whose file exists with the same config is never redone; an interrupted run left 
 redone; Ctrl-C loses nothing that finished. Each run is claimed with a lock file first
 (`nielsen_net.claims`), so several processes started on one sweep, even on machines sharing the
 folder, split its runs. With a [tune] table, the tuning runs go first and each configuration
-then trains its chosen eta over its seeds. `--shard I/N` runs only every N-th
-run (from the I-th, 0-based), so a sweep can be spread over machines and the result folders
-merged by copying them together. Workers use single-threaded BLAS so they do not fight over
-cores.
+then trains its chosen eta over its seeds. `--shard I/N` runs only every N-th configuration
+(from the I-th, 0-based), its tuning and its seeds (a configuration with `eta_from` goes with
+the one it takes its eta from), so a sweep can be spread over machines and the result folders
+merged by copying them together; in a Slurm array task the shard comes from
+SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (an explicit --shard wins). Workers use
+single-threaded BLAS so they do not fight over cores.
 """
 
 import argparse
+import fcntl
 import multiprocessing
 import os
 import sys
@@ -26,7 +29,7 @@ from tqdm import tqdm
 
 from nielsen_net.claims import claim, release
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, write_json
-from nielsen_net.sweep import load_result, load_sweep
+from nielsen_net.sweep import load_result, load_sweep, shard_configurations, shard_from_env
 from nielsen_net.tuning import MAX_EXTENSIONS, at_edge, choose_eta, next_grid
 
 _mnist = {}  # per worker process: dtype -> MNIST
@@ -54,14 +57,13 @@ def run_one(job):
         release(path)
 
 
-def pending(jobs, out_dir, shard, env=None):
-    """The (run id, config, path, env) jobs of this shard whose result is missing or stale;
-    `env` (the environment at the sweep's start) is recorded with each."""
-    index, count = shard
+def pending(jobs, out_dir, env=None):
+    """The (run id, config, path, env) jobs whose result is missing or stale; `env` (the
+    environment at the sweep's start) is recorded with each."""
     todo = []
-    for k, (run_id, config) in enumerate(jobs):
+    for run_id, config in jobs:
         path = out_dir / f"{run_id}.json"
-        if k % count == index and not finished(path, config):
+        if not finished(path, config):
             todo.append((run_id, config, path, env))
     return todo
 
@@ -120,7 +122,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep", help="a name in scripts/sweeps/ or a path to a .toml file")
     parser.add_argument("--jobs", type=positive_int, default=os.cpu_count(), help="worker processes")
-    parser.add_argument("--shard", type=parse_shard, default=(0, 1), help="I/N: this share")
+    parser.add_argument("--shard", type=parse_shard,
+                        help="I/N: this share of the configurations (default: Slurm's, or 0/1)")
     parser.add_argument("--epochs", type=int, help="override every run's epochs")
     parser.add_argument("--limit-train", type=int, help="train on the first N images only")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results",
@@ -130,15 +133,20 @@ def main():
                  if v is not None}
     try:
         sweep = load_sweep(args.sweep, overrides=overrides)
+        args.shard = args.shard or shard_from_env(os.environ) or (0, 1)
     except ValueError as error:
         sys.exit(f"error: {error}")
+    own = shard_configurations([n for n in sweep.configurations if n not in sweep.eta_from],
+                               args.shard)
+    names = [n for n in sweep.configurations if sweep.eta_from.get(n, n) in own]
     out_dir = args.results / sweep.name
     start = time.perf_counter()
     env = environment()  # the code the workers will import: taken once, before they start
-    chosen, grids = tune(sweep, out_dir, args, env) if sweep.tune else ({}, {})
-    names = [n for n in sweep.configurations if not sweep.tune or n in chosen]
+    chosen, grids = tune(sweep, names, out_dir, args, env) if sweep.tune else ({}, {})
+    if sweep.tune:
+        names = [n for n in names if n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
-    todo = pending(runs, out_dir, args.shard, env)
+    todo = pending(runs, out_dir, env)
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
     execute(todo, args.jobs, sweep.name)
@@ -146,24 +154,25 @@ def main():
                    time.perf_counter() - start, env)
 
 
-def tune(sweep, out_dir, args, env):
+def tune(sweep, names, out_dir, args, env):
     """Choose each configuration's eta by the rule of nielsen_net.tuning, growing its grid
     (and running the new candidates) while the choice sits at an edge, at most MAX_EXTENSIONS
-    times. Returns ({configuration: chosen eta}, {configuration: the grid it was chosen on});
-    configurations waiting for other shards' tuning runs are left out of both."""
-    grids = {name: sorted(sweep.tune["eta"]) for name in sweep.tuned()}
+    times. `names`: this shard's configurations. Returns ({configuration: chosen eta},
+    {configuration: the grid it was chosen on}); configurations waiting for tuning runs another
+    process holds are left out of both."""
+    grids = {name: sorted(sweep.tune["eta"]) for name in sweep.tuned() if name in names}
     chosen = {}
     for extension in range(MAX_EXTENSIONS + 1):
         open_ = [name for name in grids if name not in chosen]
         jobs = [job for name in open_ for job in sweep.tuning_runs(name, grids[name])]
-        execute(pending(jobs, out_dir, args.shard, env), args.jobs,
+        execute(pending(jobs, out_dir, env), args.jobs,
                 f"{sweep.name}: tune eta" + (f" (grid grown {extension}x)" if extension else ""))
         for name in open_:
             results = {}
             for run_id, config in sweep.tuning_runs(name, grids[name]):
                 results.setdefault(config.eta, []).append(load_result(out_dir / f"{run_id}.json"))
             if any(None in records for records in results.values()):
-                print(f"{name}: waiting for tuning runs of other shards", file=sys.stderr)
+                print(f"{name}: waiting for tuning runs another process holds", file=sys.stderr)
                 grids.pop(name)
                 continue
             eta = choose_eta(results)
@@ -176,23 +185,29 @@ def tune(sweep, out_dir, args, env):
         if len(chosen) == len(grids):
             break
     for name, other in sweep.eta_from.items():
-        if other in chosen:
+        if name in names and other in chosen:
             chosen[name] = chosen[other]
     return chosen, grids
 
 
 def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env):
     """Append this invocation to <sweep>/sweep.json: its timing, jobs, chosen etas and the
-    tuning grid each was chosen on (whether the choice still sits at its edge)."""
-    manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
-    manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen,
-                 "tuning_grid": grids,
-                 "chosen_at_edge": [name for name in grids
-                                    if name in chosen and at_edge(grids[name], chosen[name])]}
-    manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
-                                    "shard": list(args.shard), "overrides": overrides,
-                                    "environment": env})
-    write_json(out_dir / "sweep.json", manifest)
+    tuning grid each was chosen on (and which choices still sit at their grid's edge). Shards
+    running at once (array tasks) each add theirs, one at a time under a lock."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".sweep.json.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
+        chosen = manifest.get("chosen_eta", {}) | chosen
+        grids = manifest.get("tuning_grid", {}) | grids
+        manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen,
+                     "tuning_grid": grids,
+                     "chosen_at_edge": [name for name in grids if name in chosen
+                                        and at_edge(grids[name], chosen[name])]}
+        manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
+                                        "shard": list(args.shard), "overrides": overrides,
+                                        "environment": env})
+        write_json(out_dir / "sweep.json", manifest)
 
 
 if __name__ == "__main__":

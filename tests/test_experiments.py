@@ -14,7 +14,7 @@ from nielsen_net import Network
 from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
 from nielsen_net.mnist import MNIST, Split
-from nielsen_net.sweep import load_sweep
+from nielsen_net.sweep import load_sweep, shard_configurations, shard_from_env
 
 sweep_script = load_script("sweep")
 
@@ -187,9 +187,8 @@ def test_pending_skips_finished_runs_and_redoes_stale_or_broken_ones(tmp_path):
     stale_id, stale_config = jobs[1]
     (out / f"{stale_id}.json").write_text(json.dumps({"config": finished_config.to_dict()}))
     (out / f"{jobs[2][0]}.json").write_text('{"config": {"siz')  # cut off mid-write
-    todo = [run_id for run_id, *_ in sweep_script.pending(jobs, out, (0, 1))]
+    todo = [run_id for run_id, *_ in sweep_script.pending(jobs, out)]
     assert todo == [jobs[1][0], jobs[2][0], jobs[3][0]]
-    assert [r for r, *_ in sweep_script.pending(jobs, out, (1, 2))] == [jobs[1][0], jobs[3][0]]
 
 
 def test_a_setting_added_to_runconfig_does_not_redo_finished_runs(tmp_path):
@@ -213,10 +212,11 @@ def fake_mnist_dir(tmp_path):
     return tmp_path
 
 
-def run_sweep_cli(sweep_file, results, data_dir):
-    env = os.environ | {"MNIST_DIR": str(data_dir)}
+def run_sweep_cli(sweep_file, results, data_dir, *options, env=None):
+    outside_slurm = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_ARRAY_")}
+    env = outside_slurm | {"MNIST_DIR": str(data_dir)} | (env or {})
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "sweep.py"), str(sweep_file),
-                           "--jobs", "1", "--results", str(results)],
+                           "--jobs", "1", "--results", str(results), *options],
                           env=env, capture_output=True, text=True, check=True).stdout
 
 
@@ -266,3 +266,66 @@ def test_the_runner_trains_eta_from_at_the_other_configurations_choice(tmp_path,
     assert not list((results / "tiny" / "tune").glob("b,*"))
     b = json.loads((results / "tiny" / "runs" / "b,seed=1.json").read_text())
     assert b["config"]["eta"] == manifest["chosen_eta"]["a"]
+
+
+# ----- shards (machines, or the tasks of a Slurm job array) --------------------------------------
+
+def test_shards_split_the_configurations_into_disjoint_covering_parts():
+    names = ["a", "b", "c", "d", "e"]
+    shards = [shard_configurations(names, (i, 3)) for i in range(3)]
+    assert shards == [["a", "d"], ["b", "e"], ["c"]]
+    assert shard_configurations(names, (0, 1)) == names
+    assert shard_configurations(["a"], (1, 2)) == []  # more shards than configurations
+
+
+def slurm_env(task, count, first=0, last=None):
+    last = count - 1 if last is None else last
+    return {"SLURM_ARRAY_TASK_ID": str(task), "SLURM_ARRAY_TASK_COUNT": str(count),
+            "SLURM_ARRAY_TASK_MIN": str(first), "SLURM_ARRAY_TASK_MAX": str(last)}
+
+
+def test_the_shard_comes_from_a_slurm_array_task_and_only_from_a_0_to_n_minus_1_array():
+    assert shard_from_env({"HOME": "/root"}) is None
+    assert shard_from_env(slurm_env(2, 3)) == (2, 3)
+    with pytest.raises(ValueError, match="must be --array=0-2 .* got ids 1-3"):
+        shard_from_env(slurm_env(1, 3, first=1, last=3))
+    with pytest.raises(ValueError, match="must be --array=0-1 .* got ids 0-2"):
+        shard_from_env(slurm_env(2, 2, last=2))  # e.g. --array=0,2: shard 1 would never run
+    with pytest.raises(ValueError, match="SLURM_ARRAY_TASK_COUNT.*pass --shard"):
+        shard_from_env({"SLURM_ARRAY_TASK_ID": "0"})
+
+
+TUNED_SWEEP = TINY_SWEEP + """
+[tune]
+eta = [0.1, 1.0]
+epochs = 1
+"""
+
+
+def run_files(results):
+    return sorted(str(p.relative_to(results)) for p in results.glob("tiny/*/*.json"))
+
+
+def test_a_shard_runs_its_configurations_tuning_and_seeds_and_an_explicit_shard_wins(
+        tmp_path, fake_mnist_dir):
+    sweep_file = write_sweep(tmp_path, TUNED_SWEEP)
+    results = tmp_path / "results"
+    run_sweep_cli(sweep_file, results, fake_mnist_dir, env=slurm_env(1, 2))
+    files = run_files(results)
+    assert [f for f in files if f.startswith("tiny/runs/")] == [
+        "tiny/runs/activation=relu,seed=0.json", "tiny/runs/activation=relu,seed=1.json"]
+    assert all(f.startswith("tiny/tune/activation=relu,eta=") for f in files[2:])
+    assert "tiny/tune/activation=relu,eta=0.1,seed=101.json" in files
+    run_sweep_cli(sweep_file, results, fake_mnist_dir, "--shard", "0/2", env=slurm_env(1, 2))
+    assert len([f for f in run_files(results) if f.startswith("tiny/runs/")]) == 4
+    manifest = json.loads((results / "tiny" / "sweep.json").read_text())
+    assert [i["shard"] for i in manifest["invocations"]] == [[1, 2], [0, 2]]
+    assert set(manifest["chosen_eta"]) == {"activation=sigmoid", "activation=relu"}
+
+
+def test_a_bad_slurm_array_stops_the_sweep_before_any_run(tmp_path, fake_mnist_dir):
+    with pytest.raises(subprocess.CalledProcessError) as failure:
+        run_sweep_cli(write_sweep(tmp_path, TUNED_SWEEP), tmp_path / "results", fake_mnist_dir,
+                      env=slurm_env(1, 3, first=1, last=3))
+    assert "must be --array=0-2" in failure.value.stderr
+    assert not (tmp_path / "results").exists()
