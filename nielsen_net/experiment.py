@@ -9,7 +9,6 @@ Left out: files and process management (`sweep.py` and the scripts do those).
 """
 
 import datetime
-import json
 import os
 import platform
 import subprocess
@@ -141,11 +140,3 @@ def environment():
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 
-
-def write_json(path, data):
-    """Write `data` to `path` atomically: a reader sees the old file or the whole new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)

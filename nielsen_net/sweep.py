@@ -23,7 +23,6 @@ Left out: running anything; `scripts/sweep.py` does that.
 """
 
 import itertools
-import json
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,14 +113,6 @@ def choose_eta(results):
     if not finished:
         return None
     return min(finished, key=lambda eta: (-finished[eta], eta))
-
-
-def load_result(path):
-    """A run's result record, or None if there is none (or an unreadable one) at `path`."""
-    try:
-        return json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return None
 
 
 def _label(value):

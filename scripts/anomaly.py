@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nielsen_net import Network, load_mnist  # noqa: E402
-from nielsen_net.experiment import PROJECT_ROOT, environment, write_json  # noqa: E402
-from nielsen_net.results import spread  # noqa: E402
+from nielsen_net.analysis import spread  # noqa: E402
+from nielsen_net.experiment import PROJECT_ROOT, environment  # noqa: E402
+from nielsen_net.results import write_record  # noqa: E402
 
 CONFIG = PROJECT_ROOT / "scripts" / "configs" / "anomaly.toml"
 
@@ -60,7 +61,7 @@ def main():
         errors.append(((net.feedforward(X_test) - X_test) ** 2).mean(axis=1))
     aucs = [roc_auc(e, positive) for e in errors]
     out = args.results / "anomaly"
-    write_json(out / "anomaly.json", {
+    write_record(out / "anomaly.json", {
         "config": config, "training_images": int(len(X)),
         "test_images": int(len(X_test)), "anomalies_in_test": int(positive.sum()),
         "autoencoder_auc": spread(aucs), "autoencoder_auc_per_seed": aucs,

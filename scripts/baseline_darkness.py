@@ -15,8 +15,9 @@ import argparse
 import numpy as np
 
 from nielsen_net.baselines import average_darkness, predict_darkness
-from nielsen_net.experiment import environment, write_json
+from nielsen_net.experiment import environment
 from nielsen_net.mnist import PROJECT_ROOT, Split, load_mnist, resolve_data_dir
+from nielsen_net.results import write_record
 
 BOOK_PERCENT = 22.25
 # Worst-case error, in pixel-sum units, of a distance computed from float32 pixels summed in
@@ -89,7 +90,7 @@ def main():
         note=explain(result, all_60000, same, gap),
         environment=environment(),
     )
-    write_json(OUT, result)
+    write_record(OUT, result)
     print(f"average darkness: {result['correct']}/{result['total']} ="
           f" {100 * result['accuracy']:.2f}% on test"
           f" (book: {BOOK_PERCENT}%); fitted on all 60,000: {100 * all_60000['accuracy']:.2f}%")

@@ -27,7 +27,8 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
-from nielsen_net.results import curve, load_runs, measure, spread  # noqa: E402
+from nielsen_net.analysis import curve, measure, spread, stack  # noqa: E402
+from nielsen_net.results import load_runs  # noqa: E402
 from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
 
 DPI = 110
@@ -64,16 +65,6 @@ def present(groups, names):
         what = ", ".join(names) if len(names) <= 4 else f"its {len(names)} configurations"
         raise Missing(f"no records yet of {what}")
     return found
-
-
-def stack(rows):
-    """Per-epoch lists of one value or of one value per layer, over seeds, as one array
-    (n_seeds, n_epochs[, n_layers]), NaN-padded where a diverged run stopped early."""
-    arrays = [np.asarray(row, dtype=float) for row in rows]
-    out = np.full((len(arrays), max(map(len, arrays))) + arrays[0].shape[1:], np.nan)
-    for i, array in enumerate(arrays):
-        out[i, :len(array)] = array
-    return out
 
 
 def band(ax, x, values, label=None, each=False, **style):

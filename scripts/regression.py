@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nielsen_net import Network  # noqa: E402
-from nielsen_net.experiment import PROJECT_ROOT, environment, write_json  # noqa: E402
-from nielsen_net.results import spread  # noqa: E402
+from nielsen_net.analysis import spread  # noqa: E402
+from nielsen_net.experiment import PROJECT_ROOT, environment  # noqa: E402
+from nielsen_net.results import write_record  # noqa: E402
 
 CONFIG = PROJECT_ROOT / "scripts" / "configs" / "regression.toml"
 
@@ -58,7 +59,7 @@ def main():
         nets.append(net)
     net_mse = spread([mse(net.feedforward(x_test), y_test) for net in nets])
     out = args.results / "regression"
-    write_json(out / "regression.json", {
+    write_record(out / "regression.json", {
         "config": config, "formula": "y = sin(2x) + 0.3x + N(0, noise^2), x ~ U[-3, 3]",
         "noise_floor_mse": config["noise"] ** 2, "network_test_mse": net_mse,
         "linear_test_mse": line_mse, "linear_fit": {"a": line[0], "b": line[1]},

@@ -8,14 +8,13 @@ so regenerating the report after new runs keeps it true. A part whose runs are m
 """
 
 import argparse
-import datetime
-import json
 from pathlib import Path
 
 import numpy as np
 
 from nielsen_net.experiment import PROJECT_ROOT, environment
-from nielsen_net.results import best_epoch, load_runs, measure, spread
+from nielsen_net.analysis import best_epoch, measure, numbers, spread
+from nielsen_net.results import load_runs, read_if_present
 from nielsen_net.sweep import load_sweep
 
 SWEEPS = ("activation_init", "book", "dead_relu", "vanishing_gradients", "fast98")
@@ -84,8 +83,7 @@ NOT_RUN = "Not run yet.\n"
 
 
 def manifest(results, sweep):
-    path = results / sweep / "sweep.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    return read_if_present(results / sweep / "sweep.json")
 
 
 def setting(config):
@@ -367,7 +365,7 @@ def vanishing_section(results):
     rows, deepest = [], []
     for records in runs.values():
         c = records[0]["config"]
-        norms = [np.array(r["diagnostics"]["bias_gradient_norms"]) for r in records]
+        norms = [numbers(r["diagnostics"]["bias_gradient_norms"]) for r in records]
         with np.errstate(divide="ignore", invalid="ignore"):  # dead or diverged: no ratio
             ratio_init = spread([n[0, 0] / n[0, -1] for n in norms])  # first / last hidden
             ratio_end = spread([n[-1, 0] / n[-1, -1] for n in norms])
@@ -447,9 +445,7 @@ def fast98_section(results):
 
 def use_case(results, name, title):
     """(heading, record) of a use case; the record is None if it has not run."""
-    path = results / name / f"{name}.json"
-    return (f"## {title} (`make {name}`)\n\n",
-            json.loads(path.read_text()) if path.exists() else None)
+    return f"## {title} (`make {name}`)\n\n", read_if_present(results / name / f"{name}.json")
 
 
 def regression_section(results):
@@ -499,10 +495,9 @@ def anomaly_section(results):
 # ----- baseline and benchmark --------------------------------------------------------------------
 
 def darkness_section(results):
-    path = results / "baseline_darkness.json"
-    if not path.exists():
+    d = read_if_present(results / "baseline_darkness.json")
+    if d is None:
         return ""
-    d = json.loads(path.read_text())
     return ("## The darkness baseline (`make baseline`)\n\n"
             f"Guessing the digit whose average darkness is closest: {d['correct']:,} of "
             f"{d['total']:,} test images, {100 * d['accuracy']:.2f}% (the book: "
@@ -510,10 +505,9 @@ def darkness_section(results):
 
 
 def bench_section(results):
-    path = results / "bench.json"
-    if not path.exists():
+    bench = read_if_present(results / "bench.json")
+    if bench is None:
         return ""
-    bench = json.loads(path.read_text())
     trainers = ["reference", "reference_tuned", "torch_step", "torch_optim"]
     rows = []
     for r in bench["results"]:

@@ -9,7 +9,6 @@ follow from the committed code, and how a speed-up is shown to change no result.
 """
 
 import argparse
-import json
 import os
 import sys
 
@@ -17,6 +16,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the sweep workers ran
 
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, run  # noqa: E402
 from nielsen_net.mnist import load_mnist  # noqa: E402
+from nielsen_net.results import RUN_FIELDS, read_record, run_files  # noqa: E402
 
 FIELDS = ["training_cost", "training_accuracy", "evaluation_cost", "evaluation_accuracy"]
 
@@ -27,13 +27,13 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="how many runs to re-run")
     parser.add_argument("--pick", type=int, default=0, help="offset of the first one")
     args = parser.parse_args()
-    paths = sorted((PROJECT_ROOT / "results" / args.sweep / "runs").glob("*.json"))
+    paths = list(run_files(PROJECT_ROOT / "results" / args.sweep))
     if not paths:
         sys.exit(f"error: no finished runs under results/{args.sweep}/runs")
     step = max(1, len(paths) // args.runs)
     differ = 0
     for path in paths[args.pick::step][:args.runs]:
-        stored = json.loads(path.read_text())
+        stored = read_record(path, RUN_FIELDS)
         config = RunConfig.from_dict(stored["config"])
         fresh, _ = run(config, load_mnist(dtype=config.dtype))
         same = (all(fresh["history"][k] == stored["history"][k] for k in FIELDS)

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, write_json
-from nielsen_net.sweep import choose_eta, load_result, load_sweep
+from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment
+from nielsen_net.results import RUN_FIELDS, BadRecord, read_if_present, write_record
+from nielsen_net.sweep import choose_eta, load_sweep
 
 _mnist = {}  # per worker process: dtype -> MNIST
 tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default would leak a
@@ -38,7 +39,7 @@ def run_one(job):
     if config.dtype not in _mnist:
         _mnist[config.dtype] = load_mnist(dtype=config.dtype)
     result, _ = run(config, _mnist[config.dtype])
-    write_json(path, result | {"run_id": run_id, "environment": env})
+    write_record(path, result | {"run_id": run_id, "environment": env})
     return run_id
 
 
@@ -56,11 +57,15 @@ def pending(jobs, out_dir, shard, env=None):
 
 def finished(path, config):
     """Whether `path` holds a result of `config`. Settings added to RunConfig since the file
-    was written read as their defaults, so adding a setting does not redo finished runs."""
-    done = load_result(path)
+    was written read as their defaults, so adding a setting does not redo finished runs.
+    A bad record is reported and its run redone (the rule in nielsen_net/results.py)."""
     try:
+        done = read_if_present(path, RUN_FIELDS)
         return done is not None and RunConfig.from_dict(done["config"]) == config
-    except ValueError:  # a setting since removed or renamed: the run is stale
+    except BadRecord as error:
+        print(f"{error}; its run is redone", file=sys.stderr)
+        return False
+    except (ValueError, TypeError):  # a setting since removed or renamed: the run is stale
         return False
 
 
@@ -106,17 +111,21 @@ def main():
                  if v is not None}
     try:
         sweep = load_sweep(args.sweep, overrides=overrides)
+        # A bad log stops the sweep here, before any work, rather than being reset.
+        log = read_if_present(args.results / sweep.name / "sweep.json")
     except ValueError as error:
         sys.exit(f"error: {error}")
     out_dir = args.results / sweep.name
     start = time.perf_counter()
     env = environment()  # the code the workers will import: taken once, before they start
-    chosen = {}
+    chosen, ran_tuning = {}, False
     if sweep.tune:
         tuning = [job for name in sweep.configurations for job in sweep.tuning_runs(name)]
-        execute(pending(tuning, out_dir, args.shard, env), args.jobs, f"{sweep.name}: tune eta")
+        tuning_todo = pending(tuning, out_dir, args.shard, env)
+        ran_tuning = bool(tuning_todo)
+        execute(tuning_todo, args.jobs, f"{sweep.name}: tune eta")
         for name in sweep.configurations:
-            results = {c.eta: load_result(out_dir / f"{run_id}.json")
+            results = {c.eta: read_if_present(out_dir / f"{run_id}.json", RUN_FIELDS)
                        for run_id, c in sweep.tuning_runs(name)}
             if None in results.values():
                 print(f"{name}: waiting for tuning runs of other shards", file=sys.stderr)
@@ -129,17 +138,21 @@ def main():
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
     execute(todo, args.jobs, sweep.name)
-    log_invocation(out_dir, sweep, chosen, args, overrides, time.perf_counter() - start, env)
+    if not todo and not ran_tuning:  # nothing ran: the log (and git status) stay as they were
+        return
+    log_invocation(out_dir, log, sweep, chosen, args, overrides, time.perf_counter() - start,
+                   env)
 
 
-def log_invocation(out_dir, sweep, chosen, args, overrides, seconds, env):
-    """Append this invocation to <sweep>/sweep.json: its timing, jobs and chosen etas."""
-    manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
+def log_invocation(out_dir, manifest, sweep, chosen, args, overrides, seconds, env):
+    """Append this invocation to <sweep>/sweep.json (`manifest`, None if new): its timing,
+    jobs and chosen etas."""
+    manifest = manifest or {"invocations": []}
     manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen}
     manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
                                     "shard": list(args.shard), "overrides": overrides,
                                     "environment": env})
-    write_json(out_dir / "sweep.json", manifest)
+    write_record(out_dir / "sweep.json", manifest)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, run, write_json
+from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, run
+from nielsen_net.results import write_record
 from nielsen_net.mnist import load_mnist
 from nielsen_net.sweep import load_sweep
 
@@ -62,7 +63,7 @@ def main():
     result["environment"] = env
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or PROJECT_ROOT / "results" / "train" / f"{stamp}.json"
-    write_json(out, result)
+    write_record(out, result)
     history = result["history"]
     print(f"test accuracy {result['test_accuracy']:.4f} after {len(history['seconds'])} epochs"
           f"{' (diverged)' if history['diverged'] else ''}; "

@@ -14,6 +14,7 @@ from nielsen_net import Network
 from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
 from nielsen_net.mnist import MNIST, Split
+from nielsen_net.results import read_record, write_record
 from nielsen_net.sweep import choose_eta, load_sweep
 
 sweep_script = load_script("sweep")
@@ -168,18 +169,23 @@ def test_choose_eta_takes_the_best_final_accuracy_and_never_a_diverged_run():
 
 # ----- the sweep runner --------------------------------------------------------------------------
 
-def test_pending_skips_finished_runs_and_redoes_stale_or_broken_ones(tmp_path):
+def test_pending_skips_finished_runs_and_redoes_stale_or_broken_ones(tmp_path, capsys):
     sweep = load_sweep(write_sweep(tmp_path, TINY_SWEEP))
     jobs = sweep.runs("activation=relu") + sweep.runs("activation=sigmoid")
     out = tmp_path / "out"
     (out / "runs").mkdir(parents=True)
     finished_id, finished_config = jobs[0]
-    (out / f"{finished_id}.json").write_text(json.dumps({"config": finished_config.to_dict()}))
+    write_record(out / f"{finished_id}.json", {"config": finished_config.to_dict(),
+                                                "history": {}})
     stale_id, stale_config = jobs[1]
-    (out / f"{stale_id}.json").write_text(json.dumps({"config": finished_config.to_dict()}))
+    write_record(out / f"{stale_id}.json", {"config": finished_config.to_dict(), "history": {}})
     (out / f"{jobs[2][0]}.json").write_text('{"config": {"siz')  # cut off mid-write
+    (out / f"{jobs[3][0]}.json").write_text('[]')  # not a record at all
     todo = [run_id for run_id, *_ in sweep_script.pending(jobs, out, (0, 1))]
     assert todo == [jobs[1][0], jobs[2][0], jobs[3][0]]
+    reported = capsys.readouterr().err
+    assert f"bad record {out / jobs[2][0]}.json" in reported and "redone" in reported
+    assert f"bad record {out / jobs[3][0]}.json: a JSON object was expected" in reported
     assert [r for r, *_ in sweep_script.pending(jobs, out, (1, 2))] == [jobs[1][0], jobs[3][0]]
 
 
@@ -188,7 +194,7 @@ def test_a_setting_added_to_runconfig_does_not_redo_finished_runs(tmp_path):
     old = config.to_dict()
     del old["test_each_epoch"]  # as written before that setting existed
     path = tmp_path / "run.json"
-    path.write_text(json.dumps({"config": old}))
+    write_record(path, {"config": old, "history": {}})
     assert sweep_script.finished(path, config)
 
 
@@ -217,11 +223,13 @@ def test_the_sweep_runner_resumes_without_redoing_finished_runs(tmp_path, fake_m
     assert "4 runs, 0 done, 4 to run" in run_sweep_cli(sweep_file, results, fake_mnist_dir)
     files = sorted((results / "tiny" / "runs").glob("*.json"))
     assert len(files) == 4
-    record = json.loads(files[0].read_text())
+    record = read_record(files[0])
     assert {"numpy", "python", "git_commit", "date"} <= set(record["environment"])
     kept = files[0].stat().st_mtime_ns
     files[1].unlink()  # as if that run had been interrupted
     assert "4 runs, 3 done, 1 to run" in run_sweep_cli(sweep_file, results, fake_mnist_dir)
     assert files[0].stat().st_mtime_ns == kept and files[1].exists()
-    manifest = json.loads((results / "tiny" / "sweep.json").read_text())
+    manifest = read_record(results / "tiny" / "sweep.json")
     assert len(manifest["invocations"]) == 2
+    run_sweep_cli(sweep_file, results, fake_mnist_dir)  # nothing left to run: nothing logged
+    assert read_record(results / "tiny" / "sweep.json") == manifest
