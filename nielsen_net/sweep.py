@@ -105,16 +105,6 @@ def load_sweep(name_or_path, *, overrides=None):
                  seeds, notes, tune)
 
 
-def choose_eta(results):
-    """The eta whose tuning run ends with the best evaluation accuracy (ties: the smaller eta);
-    diverged runs never win. `results` maps eta -> result record. None if all diverged."""
-    finished = {eta: r["history"]["evaluation_accuracy"][-1] for eta, r in results.items()
-                if not r["history"]["diverged"]}
-    if not finished:
-        return None
-    return min(finished, key=lambda eta: (-finished[eta], eta))
-
-
 def _label(value):
     return "-".join(map(str, value)) if isinstance(value, list) else f"{value}"
 

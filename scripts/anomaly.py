@@ -20,26 +20,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nielsen_net import Network, load_mnist  # noqa: E402
-from nielsen_net.analysis import spread  # noqa: E402
+from nielsen_net.analysis import roc_auc, roc_curve, spread  # noqa: E402
 from nielsen_net.experiment import PROJECT_ROOT, environment  # noqa: E402
 from nielsen_net.results import write_record  # noqa: E402
 
 CONFIG = PROJECT_ROOT / "scripts" / "configs" / "anomaly.toml"
-
-
-def roc_curve(scores, positive):
-    """(false positive rates, true positive rates) as the threshold falls through `scores`."""
-    order = np.argsort(-scores, kind="stable")
-    hits = positive[order]
-    tpr = np.concatenate([[0], np.cumsum(hits) / hits.sum()])
-    fpr = np.concatenate([[0], np.cumsum(~hits) / (~hits).sum()])
-    return fpr, tpr
-
-
-def roc_auc(scores, positive):
-    """P(score of a random positive > score of a random negative), ties counting half."""
-    diff = scores[positive][:, None] - scores[~positive][None, :]  # (n_pos, n_neg)
-    return float(np.mean((diff > 0) + 0.5 * (diff == 0)))
 
 
 def main():

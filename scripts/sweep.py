@@ -22,9 +22,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from nielsen_net.analysis import choose_eta
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment
 from nielsen_net.results import RUN_FIELDS, BadRecord, read_if_present, write_record
-from nielsen_net.sweep import choose_eta, load_sweep
+from nielsen_net.sweep import load_sweep
 
 _mnist = {}  # per worker process: dtype -> MNIST
 tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default would leak a
@@ -130,8 +131,7 @@ def main():
             if None in results.values():
                 print(f"{name}: waiting for tuning runs of other shards", file=sys.stderr)
                 continue
-            # If every candidate diverged, train the smallest: its failure is the result.
-            chosen[name] = choose_eta(results) or min(results)
+            chosen[name] = choose_eta(results)
     names = [n for n in sweep.configurations if not sweep.tune or n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
     todo = pending(runs, out_dir, args.shard, env)

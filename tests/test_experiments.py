@@ -15,7 +15,8 @@ from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
 from nielsen_net.mnist import MNIST, Split
 from nielsen_net.results import read_record, write_record
-from nielsen_net.sweep import choose_eta, load_sweep
+from nielsen_net.analysis import choose_eta
+from nielsen_net.sweep import load_sweep
 
 sweep_script = load_script("sweep")
 
@@ -164,7 +165,8 @@ def test_choose_eta_takes_the_best_final_accuracy_and_never_a_diverged_run():
     assert choose_eta({0.1: tuning_record(0.90), 0.3: tuning_record(0.95),
                        1.0: tuning_record(0.99, diverged=True)}) == 0.3
     assert choose_eta({0.3: tuning_record(0.95), 0.1: tuning_record(0.95)}) == 0.1  # tie
-    assert choose_eta({1.0: tuning_record(0.5, diverged=True)}) is None
+    # every candidate diverged: the smallest eta, whose failure is then the result
+    assert choose_eta({1.0: tuning_record(0.5, True), 0.3: tuning_record(0.4, True)}) == 0.3
 
 
 # ----- the sweep runner --------------------------------------------------------------------------
