@@ -27,15 +27,18 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
-from nielsen_net.analysis import curve, measure, spread, stack  # noqa: E402
+from nielsen_net.analysis import curve, gradient_ratio, measure, spread, stack  # noqa: E402
 from nielsen_net.results import load_runs  # noqa: E402
 from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
 
 DPI = 110
-ACTIVATION_COLOURS = {"sigmoid": "tab:blue", "relu": "tab:red", "leaky_relu": "tab:green"}
-INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-"}
-INIT_COLOURS = {"gaussian": "tab:purple", "scaled_gaussian": "tab:orange", "he": "tab:cyan"}
-INIT_LABELS = {"gaussian": "N(0,1)", "scaled_gaussian": "N(0,1/n_in)", "he": "He"}
+ACTIVATION_COLOURS = {"sigmoid": "tab:blue", "relu": "tab:red", "leaky_relu": "tab:green",
+                      "tanh": "tab:olive"}
+INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-", "xavier": "-."}
+INIT_COLOURS = {"gaussian": "tab:purple", "scaled_gaussian": "tab:orange", "he": "tab:cyan",
+                "xavier": "tab:brown"}
+INIT_LABELS = {"gaussian": "N(0,1)", "scaled_gaussian": "N(0,1/n_in)", "he": "He",
+               "xavier": "Xavier"}
 LAYER_STYLES = ["-", "--", ":", "-."]
 LAYER_COLOURS = ["tab:brown", "tab:pink", "tab:olive", "tab:gray"]
 # Where a book figure sits on an accuracy-vs-epoch axis: None = a level (dashed line),
@@ -160,6 +163,13 @@ def config_of(records):
     return records[0]["config"]
 
 
+def used(table, sweep, key):
+    """The keys of `table` (e.g. INIT_LABELS) that some configuration of `sweep` uses as its
+    `key` setting, in the table's order: panels and legends for what the sweep has."""
+    values = {getattr(config, key) for config in sweep.configurations.values()}
+    return [name for name in table if name in values]
+
+
 def line_style(config):
     """Colour by activation, line style by init."""
     return {"color": ACTIVATION_COLOURS[config["activation"]],
@@ -269,8 +279,8 @@ def dead_units(data):
             ax.set(xlabel="epoch (0 = initialisation)", ylabel="dead units (%)")
             ax.set_title(f"{activation}, {depth_title(sizes)}", fontsize=9)
     axes[0, 0].set_ylim(-2, max(10, axes[0, 0].get_ylim()[1]))  # shared: 0% stays visible
-    handles = ([Line2D([], [], color=c, label=f"init {INIT_LABELS[i]}")
-                for i, c in INIT_COLOURS.items()]
+    handles = ([Line2D([], [], color=INIT_COLOURS[i], label=f"init {INIT_LABELS[i]}")
+                for i in used(INIT_COLOURS, data.sweep, "init")]
                + [Line2D([], [], color="black", linestyle=LAYER_STYLES[k],
                          label=f"hidden layer {k + 1}") for k in range(most_layers)])
     figure_legend(fig, handles)
@@ -282,11 +292,13 @@ def activation_gradient_norms(data):
     sizes = max(groups, key=len)
     runs = {(config_of(rs)["activation"], config_of(rs)["init"]): rs
             for rs in groups[sizes].values()}
-    fig, axes = figure(len(ACTIVATION_COLOURS), len(INIT_STYLES), (10, 8),
+    activations, inits = used(ACTIVATION_COLOURS, data.sweep, "activation"), \
+        used(INIT_STYLES, data.sweep, "init")
+    fig, axes = figure(len(activations), len(inits), (10, 8),
                        f"Bias-gradient norm per hidden layer, {list(sizes)} "
                        f"({seeds_text(groups[sizes])})", sharey=True)
-    for row, activation in zip(axes, ACTIVATION_COLOURS):
-        for ax, init in zip(row, INIT_STYLES):
+    for row, activation in zip(axes, activations):
+        for ax, init in zip(row, inits):
             records = runs.get((activation, init))
             for layer in range(len(sizes) - 2) if records else []:
                 diagnostic(ax, records, "bias_gradient_norms", layer,
@@ -481,7 +493,7 @@ def book_gradient_norms(data):
         mean = at_init.mean(axis=0)
         left.errorbar(layers, mean, [mean - at_init.min(axis=0), at_init.max(axis=0) - mean],
                       marker="o", color=f"C{k}", capsize=3, label=f"{name}: ours")
-        # Only the 4-hidden-layer values are in BOOK_RESULTS.md (book.toml's notes).
+        # The book gives per-layer values for 4 hidden layers only (book.toml's notes).
         for book in [n["value"] for n in data.sweep.notes[name]
                      if n["measure"] == "init_gradients"]:
             left.plot(np.arange(1, len(book) + 1), book, "*--", ms=11, color=f"C{k}",
@@ -562,15 +574,13 @@ def vanishing_ratio(data):
                        "First / last hidden layer ||dC/db|| at initialisation "
                        f"(mean over {seed_count(runs)}, bars = min-max)", sharey=True)
     for ax, activation in zip(axes[0], activations):
-        for init, colour in INIT_COLOURS.items():
+        for init in used(INIT_COLOURS, data.sweep, "init"):
             chosen = [rs for rs in runs.values() if config_of(rs)["activation"] == activation
                       and config_of(rs)["init"] == init]
             chosen.sort(key=lambda rs: len(config_of(rs)["sizes"]))
             depths = [len(config_of(rs)["sizes"]) - 2 for rs in chosen]
-            ratios = [np.array([r["diagnostics"]["bias_gradient_norms"][0][0]
-                                / r["diagnostics"]["bias_gradient_norms"][0][-1] for r in rs])
-                      for rs in chosen]
-            errorbar_line(ax, depths, ratios, color=colour, label=INIT_LABELS[init])
+            ratios = [np.array([gradient_ratio(r, 0) for r in rs]) for rs in chosen]
+            errorbar_line(ax, depths, ratios, color=INIT_COLOURS[init], label=INIT_LABELS[init])
         ax.axhline(1, color="gray", lw=0.8)
         ax.set(yscale="log", xlabel="hidden layers", title=activation, xticks=range(1, 5))
     axes[0][0].set_ylabel("first / last layer (log; < 1: first learns slower)")
@@ -583,11 +593,12 @@ def vanishing_depth4(data):
     runs = {n: rs for n, rs in data.runs.items() if len(config_of(rs)["sizes"]) == 6}
     runs = present(runs, list(runs) or ["the 4-hidden-layer nets"])
     activations = list(dict.fromkeys(config_of(r)["activation"] for r in runs.values()))
-    fig, axes = figure(len(activations), 3, (11, 2.8 * len(activations)),
+    inits = used(INIT_LABELS, data.sweep, "init")
+    fig, axes = figure(len(activations), len(inits), (11, 2.8 * len(activations)),
                        "4 hidden layers of 30: ||dC/db|| per layer during training "
                        f"({seeds_text(runs)})", sharey=True)
     for row, activation in zip(axes, activations):
-        for ax, init in zip(row, INIT_LABELS):
+        for ax, init in zip(row, inits):
             found = [rs for rs in runs.values() if config_of(rs)["activation"] == activation
                      and config_of(rs)["init"] == init]
             if not found:
@@ -614,30 +625,42 @@ def fast98_curves(data):
     return fig
 
 
+@dataclass(frozen=True)
+class Figure:
+    draw: object   # Data -> matplotlib figure
+    alt: str       # the alt text the report gives it
+
+
+# Every figure, by sweep and file name, in the order the report shows them.
 FIGURES = {
     "activation_init": {
-        "validation_accuracy.png": validation_accuracy,
-        "cost.png": cost,
-        "test_accuracy.png": test_accuracy,
-        "dead_units.png": dead_units,
-        "gradient_norms.png": activation_gradient_norms,
-        "eta_tuning.png": eta_tuning,
+        "validation_accuracy.png": Figure(validation_accuracy, "validation accuracy"),
+        "test_accuracy.png": Figure(test_accuracy, "test accuracy"),
+        "cost.png": Figure(cost, "training and validation cost"),
+        "dead_units.png": Figure(dead_units, "dead units"),
+        "gradient_norms.png": Figure(activation_gradient_norms, "per-layer gradient norms"),
+        "eta_tuning.png": Figure(eta_tuning, "learning-rate tuning"),
     },
     "book": {
-        "ch1_curves.png": ch1_curves,
-        "ch3_curves.png": ch3_curves,
-        "overfitting.png": overfitting,
-        "init_comparison.png": init_comparison,
-        "depth.png": depth,
-        "gradient_norms.png": book_gradient_norms,
+        "ch1_curves.png": Figure(ch1_curves, "chapter 1 learning curves"),
+        "ch3_curves.png": Figure(ch3_curves, "chapter 3 learning curves"),
+        "overfitting.png": Figure(overfitting, "overfitting with and without L2"),
+        "init_comparison.png": Figure(init_comparison, "large vs default init"),
+        "depth.png": Figure(depth, "depth comparison"),
+        "gradient_norms.png": Figure(book_gradient_norms, "per-layer gradient norms"),
     },
-    "dead_relu": {"dead_vs_eta.png": dead_vs_eta},
+    "dead_relu": {"dead_vs_eta.png": Figure(dead_vs_eta, "dead units against learning rate")},
     "vanishing_gradients": {
-        "gradient_ratio.png": vanishing_ratio,
-        "gradient_norms_depth4.png": vanishing_depth4,
+        "gradient_ratio.png": Figure(vanishing_ratio, "gradient ratio"),
+        "gradient_norms_depth4.png": Figure(vanishing_depth4, "per-layer norms"),
     },
-    "fast98": {"fast98.png": fast98_curves},
+    "fast98": {"fast98.png": Figure(fast98_curves, "validation accuracy per epoch")},
 }
+
+
+def markdown(name):
+    """The Markdown image lines of every figure of `name`, for the report."""
+    return "".join(f"![{figure.alt}]({name}/{file})\n" for file, figure in FIGURES[name].items())
 
 
 def draw(results, name):
@@ -648,9 +671,9 @@ def draw(results, name):
         return []
     data = Data(load_sweep(name), load_runs(folder), load_runs(folder, "tune"))
     written = []
-    for file, draw_figure in FIGURES[name].items():
+    for file, figure in FIGURES[name].items():
         try:
-            fig = draw_figure(data)
+            fig = figure.draw(data)
         except Missing as why:
             print(f"skip {folder / file}: {why}")
             continue

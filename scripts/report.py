@@ -19,6 +19,7 @@ from nielsen_net.analysis import (DEAD_AT_INIT, GRADIENT_FACTOR, KEEPS_LEARNING,
 from nielsen_net.experiment import PROJECT_ROOT, environment
 from nielsen_net.results import load_runs, read_if_present
 from nielsen_net.sweep import load_sweep
+from plots import markdown, variant
 
 SWEEPS = ("activation_init", "book", "dead_relu", "vanishing_gradients", "fast98")
 INIT_NAMES = {"gaussian": "large init N(0,1)", "scaled_gaussian": "default init N(0,1/n_in)",
@@ -69,10 +70,6 @@ def pm(s, digits=2):
     return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f}"
 
 
-def image(sweep, name, alt):
-    return f"![{alt}]({sweep}/{name})\n"
-
-
 def sweep_runs(results, sweep, title, command):
     """(heading, {configuration: records}) of a sweep; the records are {} if it has not run."""
     folder = results / sweep
@@ -99,9 +96,15 @@ def jobs_words(results, sweep):
     """How the runs of `sweep` shared the machine, from its log: '2 runs at a time on ...'."""
     log = manifest(results, sweep) or {"invocations": []}
     jobs = sorted({i["jobs"] for i in log["invocations"]})
-    machines = sorted({i["environment"]["machine"] for i in log["invocations"]})
-    return (f"{' or '.join(map(str, jobs))} runs at a time on {'; '.join(machines)}"
+    return (f"{' or '.join(map(str, jobs))} runs at a time on "
+            f"{'; '.join(machines(results, [sweep]))}"
             if jobs else "how the runs shared the machine is not logged")
+
+
+def machines(results, sweeps=SWEEPS):
+    """The machines the sweeps' logs name, e.g. 'x86_64, 2 cores, Linux'."""
+    logs = [manifest(results, sweep) or {"invocations": []} for sweep in sweeps]
+    return sorted({i["environment"]["machine"] for log in logs for i in log["invocations"]})
 
 
 def book_words():
@@ -117,7 +120,7 @@ def manifest(results, sweep):
 
 
 def setting(config):
-    """A configuration in words, as BOOK_RESULTS.md writes it."""
+    """A configuration in words, as the book states it."""
     c = config
     words = [str(c["sizes"]), f"{c['activation']} hidden", COST_NAMES[c["cost"]],
              INIT_NAMES[c["init"]], f"eta {c['eta']:g}"]
@@ -144,9 +147,9 @@ def wall_time_section(results):
     rows.append(("all sweeps", f"{total / 60:.1f} min", "", ""))
     if not rows:
         return ""
-    return ("## Wall time\n\nHow long the runs behind this report took on this machine "
-            "(summed over resumed invocations; invocations that overlapped shared the two "
-            "cores):\n\n"
+    return ("## Wall time\n\nHow long the runs behind this report took (summed over resumed "
+            f"invocations; invocations that overlapped shared the machine: "
+            f"{'; '.join(machines(results)) or 'not logged'}):\n\n"
             + table(["command", "wall time", "jobs", "invocations"], rows))
 
 
@@ -176,14 +179,9 @@ def activation_init_section(results):
                      "best validation epoch", "diverged runs", "dead units %: init → end",
                      "s / epoch"], rows)
             + "\nSeconds per epoch are training time only, measured while other runs shared "
-              "the machine's two cores.\n\n"
+              f"the machine ({jobs_words(results, 'activation_init')}).\n\n"
             + "### Findings\n\n" + activation_init_findings(summaries) + "\n"
-            + image("activation_init", "validation_accuracy.png", "validation accuracy")
-            + image("activation_init", "test_accuracy.png", "test accuracy")
-            + image("activation_init", "cost.png", "training and validation cost")
-            + image("activation_init", "dead_units.png", "dead units")
-            + image("activation_init", "gradient_norms.png", "per-layer gradient norms")
-            + image("activation_init", "eta_tuning.png", "learning-rate tuning")
+            + markdown("activation_init")
             + "\nRegenerate: `make activation_init`, then `make plots report`.\n")
 
 
@@ -258,7 +256,9 @@ def book_section(results):
     return (head + sweep.description.strip() + "\n\n"
             + f"*Reproduced* means the book's number lies within our range over seeds widened by "
               f"{TOLERANCE} percentage points (for gradient norms: widened by a factor "
-              f"{GRADIENT_FACTOR}); otherwise *differs*. Verdicts are computed, never edited.\n\n"
+              f"{GRADIENT_FACTOR}); otherwise *differs*. Verdicts are computed, never edited. "
+              "The book's numbers, and the chapter that states each, are in "
+              "`scripts/sweeps/book.toml` beside the runs that answer them.\n\n"
             + table(header, rows)
             + ("\n### Why these rows differ\n\nThe most likely reason, found by checking "
                "(the check is in `scripts/sweeps/book.toml` beside the row):\n\n"
@@ -270,12 +270,7 @@ def book_section(results):
               "seed 0 run beside it):\n\n"
             + table(["row", "book", "float32, seed 0", "float64, seed 0", "float32 - float64",
                      "measure"], float32_rows)
-            + "\n" + image("book", "ch1_curves.png", "chapter 1 learning curves")
-            + image("book", "ch3_curves.png", "chapter 3 learning curves")
-            + image("book", "overfitting.png", "overfitting with and without L2")
-            + image("book", "init_comparison.png", "large vs default init")
-            + image("book", "depth.png", "depth comparison")
-            + image("book", "gradient_norms.png", "per-layer gradient norms")
+            + "\n" + markdown("book")
             + "\nRegenerate: `make book`, then `make plots report`.\n")
 
 
@@ -290,12 +285,13 @@ def verdict_row(check, records, runs):
     ours_text = (f"{pm(ours)} [{ours['min']:.2f}-{ours['max']:.2f}] ({ours['n']})"
                  if ours["n"] else "no finite value")
     if relation == "above_run":
-        return (check["row"], setting(config), f"ends higher than {check['other']}", ours_text,
+        return (check["row"], setting(config),
+                f"ends higher than {check['other']} (ch. {check['chapter']})", ours_text,
                 f"{what} ({config['evaluate']})",
                 f"{v['difference']:+.2f} vs {check['other']}", v["verdict"])
     value = check["value"]
     book = {"approx": f"{value:g}%", "above": f"over {value:g}%",
-            "below": f"under {value:g}%"}[relation]
+            "below": f"under {value:g}%"}[relation] + f" (ch. {check['chapter']})"
     split = "test" if what.startswith("test") else (
         "training" if what == "final_training" else config["evaluate"])
     return (check["row"], setting(config), book, ours_text, f"{what} ({split})",
@@ -307,8 +303,9 @@ def gradient_row(check, records):
     v = gradient_verdict(check, records)
     ours = ", ".join(f"{m:.3f} [{a:.3f}-{b:.3f}]" for m, a, b in zip(v["mean"], v["min"], v["max"]))
     return (check["row"], setting(records[0]["config"]) + ", at initialisation",
-            ", ".join(f"{x:g}" for x in check["value"]), f"{ours} ({len(records)})",
-            "||dC/db|| per hidden layer, first 1,000 training images", "see values",
+            ", ".join(f"{x:g}" for x in check["value"]) + f" (ch. {check['chapter']})",
+            f"{ours} ({len(records)})", f"||dC/db|| per hidden layer, first "
+            f"{records[0]['diagnostics']['probe_size']:,} training images", "see values",
             v["verdict"])
 
 
@@ -323,12 +320,6 @@ def float32_row(check, record32, records64):
 
 
 # ----- beyond the book ---------------------------------------------------------------------------
-
-def variant(config):
-    """relu, or leaky_relu with its slope."""
-    c = config
-    return c["activation"] + (f" {c['leaky_slope']:g}" if c["activation"] == "leaky_relu" else "")
-
 
 def dead_relu_section(results):
     head, runs = sweep_runs(results, "dead_relu", "Dead ReLUs", "make dead_relu")
@@ -349,7 +340,7 @@ def dead_relu_section(results):
               "did not diverge) / test accuracy, % (mean over all seeds); div. = diverged runs "
               "(their test accuracy counts as scored).\n\n"
             + table(["hidden layers", "activation", "init"] + [f"eta {e:g}" for e in etas], rows)
-            + "\n" + dead_relu_cost(runs) + "\n" + image("dead_relu", "dead_vs_eta.png", "dead units against learning rate")
+            + "\n" + dead_relu_cost(runs) + "\n" + markdown("dead_relu")
             + "\nRegenerate: `make dead_relu`, then `make plots report`.\n")
 
 
@@ -401,8 +392,7 @@ def vanishing_section(results):
                      "first/last at end", "validation accuracy % (final)", "diverged runs"],
                     rows)
             + "\n" + findings
-            + image("vanishing_gradients", "gradient_ratio.png", "gradient ratio")
-            + image("vanishing_gradients", "gradient_norms_depth4.png", "per-layer norms")
+            + markdown("vanishing_gradients")
             + "\nRegenerate: `make vanishing_gradients`, then `make plots report`.\n")
 
 
@@ -433,7 +423,7 @@ def fast98_section(results):
             + table(["configuration", "eta", "mu", "mini-batch", "schedule", "seeds reaching 98%",
                      "epochs to 98%", "training seconds to 98%", "peak validation %",
                      "test % (after training)"], rows)
-            + finding + "\n" + image("fast98", "fast98.png", "validation accuracy per epoch")
+            + finding + "\n" + markdown("fast98")
             + "\nRegenerate: `make fast98`, then `make plots report`.\n")
 
 
@@ -456,7 +446,7 @@ def regression_section(results):
                 (f"network ({net['n']} seeds, mean ± std)", pm(net, 4)),
                 ("least-squares line", f"{r['linear_test_mse']:.4f}"),
                 ("noise floor (noise²)", f"{r['noise_floor_mse']:.4f}")])
-            + "\n" + image("regression", "fit.png", "regression fit") + "\n")
+            + "\n" + "![regression fit](regression/fit.png)\n" + "\n")
 
 
 def anomaly_section(results):
@@ -472,7 +462,7 @@ def anomaly_section(results):
             f"its reconstruction error; how well that score picks out the "
             f"{r['anomalies_in_test']:,} {c['anomaly_digit']}s is the area under the ROC curve "
             f"(0.5 = chance, 1 = perfect) (`scripts/configs/anomaly.toml`).\n\n"
-            + table(["score", "ROC AUC, 9s vs the rest"], [
+            + table(["score", f"ROC AUC, {c['anomaly_digit']}s vs the rest"], [
                 (f"autoencoder reconstruction error ({auc['n']} seeds, mean ± std)",
                  pm(auc, 3)),
                 ("squared distance to the mean training image", f"{r['baseline_auc']:.3f}")])
@@ -482,8 +472,8 @@ def anomaly_section(results):
               f"autoencoder saw:\n\n"
             + table([str(d) for d in range(10)],
                     [[f"{e:.4f}" for e in r["mean_error_per_digit"]]]) + "\n"
-            + image("anomaly", "roc.png", "ROC curves")
-            + image("anomaly", "reconstructions.png", "best and worst reconstructions") + "\n")
+            + "![ROC curves](anomaly/roc.png)\n"
+            + "![best and worst reconstructions](anomaly/reconstructions.png)\n\n")
 
 
 # ----- baseline and benchmark --------------------------------------------------------------------
