@@ -1,6 +1,6 @@
 """Write results/README.md from the run files: what was run, tables, plots and findings.
 
-    python scripts/report.py [--results DIR]
+    python scripts/report.py [--results DIR] [--out FILE]
 
 Every number comes from the JSON records under results/ (written by scripts/sweep.py,
 scripts/baseline_darkness.py and scripts/bench.py); every finding sentence is computed from them,
@@ -28,10 +28,11 @@ COST_NAMES = {"quadratic": "quadratic cost", "cross_entropy": "cross-entropy",
               "log_likelihood": "softmax + log-likelihood"}
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, help="where to write (default: <results>/README.md)")
+    args = parser.parse_args(argv)
     env = environment()
     parts = [
         "# Results\n",
@@ -51,7 +52,7 @@ def main():
         darkness_section(args.results),
         bench_section(args.results),
     ]
-    out = args.results / "README.md"
+    out = args.out or args.results / "README.md"
     out.write_text("\n".join(p for p in parts if p))
     print(f"wrote {out}")
 
@@ -259,6 +260,8 @@ def book_section(results):
               f"{GRADIENT_FACTOR}); otherwise *differs*. Verdicts are computed, never edited. "
               "The book's numbers, and the chapter that states each, are in "
               "`scripts/sweeps/book.toml` beside the runs that answer them.\n\n"
+            + f"{sum(r[-1] == 'reproduced' for r in rows)} of {len(rows)} checks reproduced, "
+              f"{sum(r[-1] == 'differs' for r in rows)} differ.\n\n"
             + table(header, rows)
             + ("\n### Why these rows differ\n\nThe most likely reason, found by checking "
                "(the check is in `scripts/sweeps/book.toml` beside the row):\n\n"
@@ -513,7 +516,8 @@ def bench_section(results):
             f"Seconds per training epoch on {bench['epoch_examples']:,} {bench['data']} images "
             f"(sigmoid hidden layer, cross-entropy, plain SGD), {bench['repeats']} repeats, "
             f"each trainer at its best BLAS thread count; in brackets each peer's time over ours "
-            f"(same run). The per-example references are timed on "
+            f"(same run; PyTorch {bench.get('torch') or 'not installed'}). The per-example "
+            f"references are timed on "
             f"{bench['reference_examples']:,} examples and PyTorch at mini-batch 10 on "
             f"{bench['torch_examples_at_mini_batch_10']:,}, scaled to a full epoch. Floor = the "
             f"epoch's floating-point work at the measured large matrix-multiply rate "
