@@ -1,6 +1,9 @@
-"""Draw every figure of the sweeps from their run JSON files; never trains.
+"""Draw every figure of the sweeps and use cases from their JSON records; never trains.
 
     python scripts/plots.py [--results DIR] [--sweep NAME ...]
+
+A use case (regression, anomaly) is drawn from its one record, which holds what its figures
+show (curves, ROC points, reconstructions).
 
 Each figure is one small function, registered under its file name in FIGURES[<sweep>]: it gets
 the sweep's records (runs/ and tune/, read with `nielsen_net.results`) and returns a matplotlib
@@ -28,7 +31,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
 from nielsen_net.analysis import curve, gradient_ratio, measure, spread, stack  # noqa: E402
-from nielsen_net.results import load_runs  # noqa: E402
+from nielsen_net.results import load_runs, read_if_present  # noqa: E402
 from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
 
 DPI = 110
@@ -625,6 +628,68 @@ def fast98_curves(data):
     return fig
 
 
+# ---------------------------------------------------------------- use cases (one record each)
+
+def regression_fit(record):
+    """The training data, the true function, each seed's network and the least-squares line."""
+    c, curves = record["config"]["network"], record["curves"]
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=DPI)
+    ax.scatter(record["training_data"]["x"], record["training_data"]["y"], s=4, color="0.7",
+               label="training data")
+    ax.plot(curves["x"], curves["truth"], color="black", lw=1.5, label="true function")
+    for i, prediction in enumerate(curves["networks"]):
+        ax.plot(curves["x"], prediction, color="tab:blue", lw=1, alpha=0.8,
+                label=f"network, {len(curves['networks'])} seeds (test MSE "
+                      f"{record['network_test_mse']['mean']:.4f})" if i == 0 else None)
+    ax.plot(curves["x"], curves["line"], color="tab:red", ls="--",
+            label=f"least-squares line (test MSE {record['linear_test_mse']:.4f})")
+    ax.set(xlabel="x", ylabel="y",
+           title=f"Regression: {c['sizes']} {c['activation']} net vs a straight line")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def anomaly_roc(record):
+    """Each seed's ROC curve of the reconstruction error, the baseline's, and chance."""
+    digit = record["config"]["anomaly_digit"]
+    fig, ax = plt.subplots(figsize=(5.5, 5), dpi=DPI)
+    for i, (roc, auc) in enumerate(zip(record["roc"]["autoencoder"],
+                                       record["autoencoder_auc_per_seed"])):
+        ax.plot(roc["fpr"], roc["tpr"], color="tab:blue", lw=1,
+                label=f"autoencoder, seed {record['config']['seeds'][i]} (AUC {auc:.3f})")
+    ax.plot(record["roc"]["baseline"]["fpr"], record["roc"]["baseline"]["tpr"], color="tab:red",
+            ls="--", label=f"distance to mean image (AUC {record['baseline_auc']:.3f})")
+    ax.plot([0, 1], [0, 1], color="0.6", lw=0.8, label="chance (AUC 0.5)")
+    ax.set(xlabel=f"false positive rate (non-{digit}s flagged)",
+           ylabel=f"true positive rate ({digit}s found)",
+           title=f"Finding the {digit}s by reconstruction error")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def anomaly_reconstructions(record):
+    """The best and worst reconstructed test images: original above, reconstruction below."""
+    shown = record["reconstructions"]
+    n = len(shown["best"]["error"])
+    fig, axes = plt.subplots(4, n, figsize=(n * 1.1, 5), dpi=DPI)
+    for block, (name, images) in enumerate(shown.items()):
+        for j, error in enumerate(images["error"]):
+            for k, key in enumerate(("original", "rebuilt")):
+                ax = axes[2 * block + k, j]
+                ax.imshow(np.reshape(images[key][j], (28, 28)), cmap="gray_r", vmin=0, vmax=1)
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if j == 0:
+                    ax.set_ylabel(f"{name}\n{key}", fontsize=7)
+            axes[2 * block, j].set_title(f"err {error:.3f}", fontsize=7)
+    fig.suptitle(f"Best and worst reconstructions of test images (seed "
+                 f"{record['config']['seeds'][0]})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     draw: object   # Data -> matplotlib figure
@@ -655,7 +720,12 @@ FIGURES = {
         "gradient_norms_depth4.png": Figure(vanishing_depth4, "per-layer norms"),
     },
     "fast98": {"fast98.png": Figure(fast98_curves, "validation accuracy per epoch")},
+    "regression": {"fit.png": Figure(regression_fit, "regression fit")},
+    "anomaly": {"roc.png": Figure(anomaly_roc, "ROC curves"),
+                "reconstructions.png": Figure(anomaly_reconstructions,
+                                              "best and worst reconstructions")},
 }
+USE_CASES = ("regression", "anomaly")  # one record, <name>/<name>.json, instead of runs
 
 
 def markdown(name):
@@ -664,12 +734,19 @@ def markdown(name):
 
 
 def draw(results, name):
-    """Write every figure of sweep `name` whose runs exist; returns the paths written."""
+    """Write every figure of sweep or use case `name` whose records exist; returns the paths
+    written."""
     folder = Path(results) / name
     if not folder.is_dir():
         print(f"skip {name}: no folder {folder}")
         return []
-    data = Data(load_sweep(name), load_runs(folder), load_runs(folder, "tune"))
+    if name in USE_CASES:
+        data = read_if_present(folder / f"{name}.json")
+        if data is None:
+            print(f"skip {name}: no record {folder / name}.json")
+            return []
+    else:
+        data = Data(load_sweep(name), load_runs(folder), load_runs(folder, "tune"))
     written = []
     for file, figure in FIGURES[name].items():
         try:

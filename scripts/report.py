@@ -449,7 +449,7 @@ def regression_section(results):
                 (f"network ({net['n']} seeds, mean ± std)", pm(net, 4)),
                 ("least-squares line", f"{r['linear_test_mse']:.4f}"),
                 ("noise floor (noise²)", f"{r['noise_floor_mse']:.4f}")])
-            + "\n" + "![regression fit](regression/fit.png)\n" + "\n")
+            + "\n" + markdown("regression") + "\n")
 
 
 def anomaly_section(results):
@@ -475,8 +475,7 @@ def anomaly_section(results):
               f"autoencoder saw:\n\n"
             + table([str(d) for d in range(10)],
                     [[f"{e:.4f}" for e in r["mean_error_per_digit"]]]) + "\n"
-            + "![ROC curves](anomaly/roc.png)\n"
-            + "![best and worst reconstructions](anomaly/reconstructions.png)\n\n")
+            + markdown("anomaly") + "\n")
 
 
 # ----- baseline and benchmark --------------------------------------------------------------------

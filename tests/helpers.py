@@ -1,9 +1,11 @@
 """Shared test helpers: loading a script from scripts/ as a module."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))  # as when a script runs: its siblings import
 
 
 def load_script(name):
