@@ -8,8 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import ROOT, load_script
-from mnist_fixtures import idx_bytes
+from helpers import ROOT, idx_bytes, load_script
 from nielsen_net import Network
 from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
