@@ -14,7 +14,6 @@ import numpy as np
 
 from nielsen_net import Network, load_mnist
 from nielsen_net.analysis import roc_auc, roc_curve, spread
-from nielsen_net.experiment import environment
 from nielsen_net.results import write_record
 from usecase import start
 
@@ -29,7 +28,7 @@ def corners(fpr, tpr):
 
 
 def main():
-    config, path = start("anomaly", __doc__)
+    config, path, env = start("anomaly", __doc__)
     mnist = load_mnist()
     normal = mnist.train.y != config["anomaly_digit"]
     X = mnist.train.X[normal]                              # (~45,000, 784)
@@ -59,7 +58,7 @@ def main():
                                    "original": np.round(X_test[rows], 3),
                                    "rebuilt": np.round(nets[0].feedforward(X_test[rows]), 3)}
                             for name, rows in shown.items()},
-        "environment": environment()})
+        "environment": env})
     print(f"AUC, {config['anomaly_digit']}s vs the rest: autoencoder {np.mean(aucs):.3f} ± "
           f"{np.std(aucs, ddof=1):.3f} over {len(aucs)} seeds; distance to the mean image "
           f"{roc_auc(baseline, positive):.3f}; wrote {path}")

@@ -13,7 +13,6 @@ import numpy as np
 
 from nielsen_net import Network
 from nielsen_net.analysis import spread
-from nielsen_net.experiment import environment
 from nielsen_net.results import write_record
 from usecase import start
 
@@ -33,7 +32,7 @@ def mse(prediction, y):
 
 
 def main():
-    config, path = start("regression", __doc__)
+    config, path, env = start("regression", __doc__)
     rng = np.random.default_rng(config["data_seed"])
     (x, y), (x_test, y_test) = (make_data(config[k], config["noise"], rng)
                                 for k in ("n_train", "n_test"))
@@ -54,7 +53,7 @@ def main():
         "curves": {"x": grid[:, 0], "truth": target(grid)[:, 0],
                    "line": np.polyval(line, grid)[:, 0],
                    "networks": [net.feedforward(grid)[:, 0] for net in nets]},
-        "environment": environment()})
+        "environment": env})
     print(f"test MSE: network {net_mse['mean']:.4f} ± {net_mse['std']:.4f} over "
           f"{net_mse['n']} seeds, least-squares line {line_mse:.4f}, noise floor "
           f"{config['noise'] ** 2:.4f}; wrote {path}")

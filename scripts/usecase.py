@@ -9,15 +9,16 @@ import sys
 import tomllib
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT
+from nielsen_net.experiment import PROJECT_ROOT, environment
 from nielsen_net.results import read_if_present
 
 CONFIGS = PROJECT_ROOT / "scripts" / "configs"
 
 
 def start(name, doc):
-    """Parse the command line of use case `name`; return (config, record path), or exit when
-    the record there already holds this config (unless --force)."""
+    """Parse the command line of use case `name`; return (config, record path, environment),
+    or exit when the record there already holds this config (unless --force). The environment
+    is taken now, before training, so a commit made meanwhile is not credited with the run."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results")
     parser.add_argument("--force", action="store_true", help="retrain even if up to date")
@@ -32,4 +33,4 @@ def start(name, doc):
     if done is not None and done.get("config") == config and not args.force:
         print(f"{path} is up to date with scripts/configs/{name}.toml; --force retrains")
         sys.exit(0)
-    return config, path
+    return config, path, environment()
