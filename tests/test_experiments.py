@@ -13,7 +13,7 @@ from nielsen_net import Network
 from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
 from nielsen_net.mnist import MNIST, Split
-from nielsen_net.results import read_record, write_record
+from nielsen_net.results import load_runs, read_record, write_record
 from nielsen_net.analysis import choose_eta
 from nielsen_net.sweep import load_sweep
 
@@ -234,3 +234,22 @@ def test_the_sweep_runner_resumes_without_redoing_finished_runs(tmp_path, fake_m
     assert len(manifest["invocations"]) == 2
     run_sweep_cli(sweep_file, results, fake_mnist_dir)  # nothing left to run: nothing logged
     assert read_record(results / "tiny" / "sweep.json") == manifest
+
+
+def test_a_tune_table_trains_each_candidate_once_then_the_chosen_eta_over_the_seeds(
+        tmp_path, fake_mnist_dir):
+    sweep_file = write_sweep(tmp_path, TINY_SWEEP + "[tune]\neta = [0.001, 3.0]\nepochs = 1\n"
+                                                   "seed = 7\n")
+    results = tmp_path / "results"
+    run_sweep_cli(sweep_file, results, fake_mnist_dir)
+    tuned = load_runs(results / "tiny", "tune")
+    assert set(tuned) == {"activation=sigmoid", "activation=relu"}
+    for name, by_eta in tuned.items():
+        assert sorted(by_eta) == [0.001, 3.0]
+        assert {r["config"]["seed"] for r in by_eta.values()} == {7}
+        final = {eta: r["history"]["evaluation_accuracy"][-1] for eta, r in by_eta.items()}
+        chosen = read_record(results / "tiny" / "sweep.json")["chosen_eta"][name]
+        assert final[chosen] == max(final.values())
+        runs = load_runs(results / "tiny")[name]
+        assert [(r["config"]["seed"], r["config"]["eta"]) for r in runs] == [(0, chosen),
+                                                                             (1, chosen)]
