@@ -1,6 +1,6 @@
 """Every figure the report states, as plain functions on run records.
 
-A run record is the dict `scripts/sweep.py` writes (see `results.py`): its `config`,
+A run record is the dict a sweep writes for each run (see `results.py`): its `config`,
 `history`, `diagnostics` and test accuracy. Numbers come out in percent where the report
 prints percent. A non-finite value (stored as null) reads as NaN.
 

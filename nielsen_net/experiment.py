@@ -15,18 +15,17 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
 
 import numpy as np
 
 from . import __version__
 from .diagnostics import bias_gradient_norms, dead_fraction
+from .mnist import PROJECT_ROOT
 from .network import Network
 from .validation import check_positive, check_sgd, choose
 
 PROBE_SIZE = 1000
 SPLITS = ("validation", "test")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)

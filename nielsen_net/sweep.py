@@ -19,7 +19,7 @@
 A run is identified by its configuration's name and seed, and its result is stored as
 `<results>/<sweep>/runs/<configuration>,seed=<seed>.json` (tuning runs under `tune/`).
 
-Left out: running anything; `scripts/sweep.py` does that.
+Left out: running anything, and where sweep files live (the caller passes their folder).
 """
 
 import itertools
@@ -29,7 +29,6 @@ from pathlib import Path
 
 from .experiment import RunConfig
 
-SWEEPS_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sweeps"
 TOP_KEYS = {"name", "description", "seeds", "defaults", "grid", "runs", "tune"}
 RUN_EXTRA_KEYS = {"seeds", "book"}
 TUNE_KEYS = {"eta", "epochs", "seed"}
@@ -60,22 +59,25 @@ class Sweep:
                 for seed in self.seeds[name]]
 
 
-def sweep_path(name_or_path):
-    """The TOML file for a sweep name (`scripts/sweeps/<name>.toml`) or a path."""
+def sweep_path(name_or_path, folder=None):
+    """The TOML file for a path, or for a sweep name: `<folder>/<name>.toml`."""
     path = Path(name_or_path)
     if path.suffix == ".toml":
         return path
-    path = SWEEPS_DIR / f"{name_or_path}.toml"
+    if folder is None:
+        raise ValueError(f"sweep {name_or_path!r} is a name, not a .toml file; a name needs the "
+                         f"folder of sweep files")
+    path = Path(folder) / f"{name_or_path}.toml"
     if not path.exists():
-        known = sorted(p.stem for p in SWEEPS_DIR.glob("*.toml"))
+        known = sorted(p.stem for p in Path(folder).glob("*.toml"))
         raise ValueError(f"unknown sweep {name_or_path!r}; valid: {', '.join(known)}")
     return path
 
 
-def load_sweep(name_or_path, *, overrides=None):
-    """Read a sweep file; `overrides` (e.g. {"epochs": 1, "train_size": 300}) apply to every
-    run, tuning included, for quick versions of a sweep."""
-    path = sweep_path(name_or_path)
+def load_sweep(name_or_path, folder=None, *, overrides=None):
+    """Read a sweep file (a path, or a name in `folder`); `overrides` (e.g. {"epochs": 1,
+    "train_size": 300}) apply to every run, tuning included, for quick versions of a sweep."""
+    path = sweep_path(name_or_path, folder)
     with open(path, "rb") as f:
         spec = tomllib.load(f)
     _refuse_unknown(spec, TOP_KEYS, f"{path.name}: top-level")

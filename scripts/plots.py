@@ -35,6 +35,7 @@ from nielsen_net.results import load_runs, read_if_present  # noqa: E402
 from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
 
 DPI = 110
+SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by name
 ACTIVATION_COLOURS = {"sigmoid": "tab:blue", "relu": "tab:red", "leaky_relu": "tab:green",
                       "tanh": "tab:olive"}
 INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-", "xavier": "-."}
@@ -746,7 +747,7 @@ def draw(results, name):
             print(f"skip {name}: no record {folder / name}.json")
             return []
     else:
-        data = Data(load_sweep(name), load_runs(folder), load_runs(folder, "tune"))
+        data = Data(load_sweep(name, SWEEP_FILES), load_runs(folder), load_runs(folder, "tune"))
     written = []
     for file, figure in FIGURES[name].items():
         try:

@@ -19,7 +19,7 @@ from nielsen_net.analysis import (DEAD_AT_INIT, GRADIENT_FACTOR, KEEPS_LEARNING,
 from nielsen_net.experiment import PROJECT_ROOT, environment
 from nielsen_net.results import load_runs, read_if_present
 from nielsen_net.sweep import load_sweep
-from plots import markdown, variant
+from plots import SWEEP_FILES, markdown, variant
 
 SWEEPS = ("activation_init", "book", "dead_relu", "vanishing_gradients", "fast98")
 INIT_NAMES = {"gaussian": "large init N(0,1)", "scaled_gaussian": "default init N(0,1/n_in)",
@@ -110,7 +110,7 @@ def machines(results, sweeps=SWEEPS):
 
 def book_words():
     """The book's best fully connected result, from the book sweep: 'against the book's ...'."""
-    book = load_sweep("book")
+    book = load_sweep("book", SWEEP_FILES)
     value = book.notes["ch3-98"][0]["value"]
     return (f"against the book's {book.configurations['ch3-98'].epochs} epochs for "
             f"{value:g}% (row ch3-98)")
@@ -161,7 +161,7 @@ def activation_init_section(results):
                             "make activation_init")
     if not runs:
         return head + NOT_RUN
-    sweep = load_sweep("activation_init")
+    sweep = load_sweep("activation_init", SWEEP_FILES)
     chosen = (manifest(results, "activation_init") or {}).get("chosen_eta", {})
     rows, summaries = [], {}
     for name, config in sweep.configurations.items():
@@ -237,7 +237,7 @@ def book_section(results):
     head, runs = sweep_runs(results, "book", "Reproducing the book", "make book")
     if not runs:
         return head + NOT_RUN
-    sweep = load_sweep("book")
+    sweep = load_sweep("book", SWEEP_FILES)
     rows, float32_rows, reasons = [], [], []
     for name, checks in sweep.notes.items():
         records = runs.get(name)
@@ -338,7 +338,7 @@ def dead_relu_section(results):
             + (f" ({s['diverged']} div.)" if s["diverged"] else ""))
     rows = [(*key, *(cells.get((key, eta), "") for eta in etas))
             for key in sorted({k for k, _ in cells})]
-    return (head + load_sweep("dead_relu").description.strip() + "\n\n"
+    return (head + load_sweep("dead_relu", SWEEP_FILES).description.strip() + "\n\n"
             + "Each cell: dead hidden units at the end, % (mean over layers and the seeds that "
               "did not diverge) / test accuracy, % (mean over all seeds); div. = diverged runs "
               "(their test accuracy counts as scored).\n\n"
@@ -387,7 +387,7 @@ def vanishing_section(results):
                 f"- Within a factor {RATIO_BAND:g} at initialisation and after training, with "
                 f"over {KEEPS_LEARNING:g}% validation accuracy, so the first layer keeps "
                 f"learning: {', '.join(named['kept']) or 'none'}.\n\n") if deepest else ""
-    return (head + load_sweep("vanishing_gradients").description.strip() + "\n\n"
+    return (head + load_sweep("vanishing_gradients", SWEEP_FILES).description.strip() + "\n\n"
             + "How fast the first hidden layer learns relative to the last: the ratio of their "
               "bias-gradient norms (1 = equally fast; below 1 = the first layer learns slower), "
               f"at initialisation and after the last epoch, mean over {seed_words(seeds)}.\n\n"
@@ -422,7 +422,7 @@ def fast98_section(results):
                    f"after {e['mean']:.1f} epochs on average ({e['min']:.0f}-{e['max']:.0f}) "
                    f"and {t['mean']:.0f} s of training ({jobs_words(results, 'fast98')}): the "
                    f"fastest here, {book_words()}.\n")
-    return (head + load_sweep("fast98").description.strip() + "\n\n"
+    return (head + load_sweep("fast98", SWEEP_FILES).description.strip() + "\n\n"
             + table(["configuration", "eta", "mu", "mini-batch", "schedule", "seeds reaching 98%",
                      "epochs to 98%", "training seconds to 98%", "peak validation %",
                      "test % (after training)"], rows)

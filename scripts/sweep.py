@@ -27,6 +27,7 @@ from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment
 from nielsen_net.results import RUN_FIELDS, BadRecord, read_if_present, write_record
 from nielsen_net.sweep import load_sweep
 
+SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by name
 _mnist = {}  # per worker process: dtype -> MNIST
 tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default would leak a
                                   # multiprocessing semaphore at exit
@@ -111,7 +112,7 @@ def main():
     overrides = {k: v for k, v in [("epochs", args.epochs), ("train_size", args.limit_train)]
                  if v is not None}
     try:
-        sweep = load_sweep(args.sweep, overrides=overrides)
+        sweep = load_sweep(args.sweep, SWEEP_FILES, overrides=overrides)
         # A bad log stops the sweep here, before any work, rather than being reset.
         log = read_if_present(args.results / sweep.name / "sweep.json")
     except ValueError as error:

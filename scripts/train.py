@@ -44,7 +44,7 @@ def config_from(args):
              if getattr(args, f.name) is not None}
     if args.sweep is None:
         return RunConfig.from_dict(flags)
-    sweep = load_sweep(args.sweep)
+    sweep = load_sweep(args.sweep, Path(__file__).resolve().parent / "sweeps")
     if args.run not in sweep.configurations:
         raise ValueError(f"sweep {sweep.name!r} has no configuration {args.run!r}; valid: "
                          f"{', '.join(sweep.configurations)}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+SWEEPS = ROOT / "scripts" / "sweeps"
 sys.path.insert(0, str(ROOT / "scripts"))  # as when a script runs: its siblings import
 
 

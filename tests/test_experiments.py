@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import ROOT, idx_bytes, load_script
+from helpers import ROOT, SWEEPS, idx_bytes, load_script
 from nielsen_net import Network
 from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
@@ -145,12 +145,12 @@ def test_bad_sweep_files_fail_naming_the_problem(tmp_path, text, match):
 
 def test_unknown_sweep_name_lists_the_known_ones():
     with pytest.raises(ValueError, match="unknown sweep 'nope'; valid: .*activation_init"):
-        load_sweep("nope")
+        load_sweep("nope", SWEEPS)
 
 
 def test_the_committed_sweeps_load():
-    assert len(load_sweep("activation_init").configurations) == 18
-    book = load_sweep("book")
+    assert len(load_sweep("activation_init", SWEEPS).configurations) == 18
+    book = load_sweep("book", SWEEPS)
     assert all(len(seeds) >= 3 for name, seeds in book.seeds.items()
                if not name.endswith("float32"))
     assert all(len(book.seeds[row]) >= 5 for row in ("ch1-30", "ch3-l2-30", "ch3-98"))

@@ -3,7 +3,7 @@ the others are skipped without an error, and a diverged run does not break a fig
 
 import numpy as np
 
-from helpers import load_script
+from helpers import SWEEPS, load_script
 from nielsen_net import results
 from nielsen_net.sweep import load_sweep
 
@@ -40,7 +40,7 @@ def write_run(path, config, epochs=3, diverged_at=None):
 
 
 def write_runs(folder, sweep, name, seeds, eta=None, diverged_seed=None):
-    config = load_sweep(sweep).configurations[name].to_dict()
+    config = load_sweep(sweep, SWEEPS).configurations[name].to_dict()
     if eta is not None:
         config["eta"] = eta
     for seed in seeds:
@@ -51,7 +51,7 @@ def write_runs(folder, sweep, name, seeds, eta=None, diverged_seed=None):
 def test_figures_with_runs_are_written_and_the_others_skipped(tmp_path, capsys):
     write_runs(tmp_path, "activation_init", RELU, [0, 1], eta=0.1, diverged_seed=1)
     write_runs(tmp_path, "activation_init", SIGMOID, [0, 1], eta=1.0)
-    base = load_sweep("activation_init").configurations[RELU].to_dict()
+    base = load_sweep("activation_init", SWEEPS).configurations[RELU].to_dict()
     for eta, diverged in ((0.1, None), (1.0, 1)):
         write_run(tmp_path / "activation_init" / "tune" / f"{RELU},eta={eta:g}.json",
                      base | {"eta": eta, "seed": 100}, diverged_at=diverged)
