@@ -21,7 +21,6 @@ from nielsen_net.results import load_runs, read_if_present
 from nielsen_net.sweep import load_sweep
 from plots import SWEEP_FILES, markdown, variant
 
-SWEEPS = ("activation_init", "book", "dead_relu", "vanishing_gradients", "fast98")
 INIT_NAMES = {"gaussian": "large init N(0,1)", "scaled_gaussian": "default init N(0,1/n_in)",
               "he": "He init", "xavier": "Xavier init"}
 COST_NAMES = {"quadratic": "quadratic cost", "cross_entropy": "cross-entropy",
@@ -41,11 +40,7 @@ def main(argv=None):
         "the report states no date or commit of its own, so regenerating it from the same "
         "records changes nothing.\n",
         wall_time_section(args.results),
-        activation_init_section(args.results),
-        book_section(args.results),
-        dead_relu_section(args.results),
-        vanishing_section(args.results),
-        fast98_section(args.results),
+        *(sweep_section(args.results, name, title, body) for name, title, body in SECTIONS),
         regression_section(args.results),
         anomaly_section(args.results),
         darkness_section(args.results),
@@ -70,14 +65,20 @@ def pm(s, digits=2):
     return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f}"
 
 
-def sweep_runs(results, sweep, title, command):
-    """(heading, {configuration: records}) of a sweep; the records are {} if it has not run."""
-    folder = results / sweep
-    runs = load_runs(folder) if (folder / "runs").exists() else {}
-    return f"## {title} (`{command}`)\n\n", runs
-
-
 NOT_RUN = "Not run yet.\n"
+
+
+def sweep_section(results, name, title, body):
+    """A sweep's section: heading, the sweep's description, `body(results, runs, sweep)`, its
+    figures and how to regenerate them; 'Not run yet.' while the sweep has no runs."""
+    head = f"## {title} (`make {name}`)\n\n"
+    folder = results / name
+    runs = load_runs(folder) if (folder / "runs").exists() else {}
+    if not runs:
+        return head + NOT_RUN
+    sweep = load_sweep(name, SWEEP_FILES)
+    return (head + sweep.description.strip() + "\n\n" + body(results, runs, sweep)
+            + markdown(name) + f"\nRegenerate: `make {name}`, then `make plots report`.\n")
 TARGET = 0.98  # the fast98 sweep's goal: the book's best fully connected result, rounded down
 
 
@@ -101,9 +102,10 @@ def jobs_words(results, sweep):
             if jobs else "how the runs shared the machine is not logged")
 
 
-def machines(results, sweeps=SWEEPS):
-    """The machines the sweeps' logs name, e.g. 'x86_64, 2 cores, Linux'."""
-    logs = [manifest(results, sweep) or {"invocations": []} for sweep in sweeps]
+def machines(results, sweeps=None):
+    """The machines the logs of `sweeps` (default: all) name, e.g. 'x86_64, 2 cores, Linux'."""
+    logs = [manifest(results, sweep) or {"invocations": []}
+            for sweep in sweeps or [name for name, _, _ in SECTIONS]]
     return sorted({i["environment"]["machine"] for log in logs for i in log["invocations"]})
 
 
@@ -136,7 +138,7 @@ def setting(config):
 
 def wall_time_section(results):
     rows, total = [], 0.0
-    for sweep in SWEEPS:
+    for sweep, _, _ in SECTIONS:
         m = manifest(results, sweep)
         if m:
             seconds = sum(i["seconds"] for i in m["invocations"])
@@ -144,9 +146,9 @@ def wall_time_section(results):
             jobs = sorted({i["jobs"] for i in m["invocations"]})
             rows.append((f"`make {sweep}`", f"{seconds / 60:.1f} min", ", ".join(map(str, jobs)),
                          len(m["invocations"])))
-    rows.append(("all sweeps", f"{total / 60:.1f} min", "", ""))
     if not rows:
         return ""
+    rows.append(("all sweeps", f"{total / 60:.1f} min", "", ""))
     return ("## Wall time\n\nHow long the runs behind this report took (summed over resumed "
             f"invocations; invocations that overlapped shared the machine: "
             f"{'; '.join(machines(results)) or 'not logged'}):\n\n"
@@ -155,12 +157,7 @@ def wall_time_section(results):
 
 # ----- activation x init -------------------------------------------------------------------------
 
-def activation_init_section(results):
-    head, runs = sweep_runs(results, "activation_init", "Activation x initialisation",
-                            "make activation_init")
-    if not runs:
-        return head + NOT_RUN
-    sweep = load_sweep("activation_init", SWEEP_FILES)
+def activation_init_body(results, runs, sweep):
     chosen = (manifest(results, "activation_init") or {}).get("chosen_eta", {})
     rows, summaries = [], {}
     for name, config in sweep.configurations.items():
@@ -173,16 +170,13 @@ def activation_init_section(results):
                      pm(s["test"]), f"{s['best_epoch']:.1f}", s["diverged"],
                      f"{s['dead_init']['mean']:.1f} → {s['dead_end']['mean']:.1f}",
                      f"{s['seconds_per_epoch']:.2f}"))
-    return (head + sweep.description.strip() + "\n\n"
-            + table(["hidden layers", "activation", "init", "chosen eta",
+    return (table(["hidden layers", "activation", "init", "chosen eta",
                      "validation % after epoch 1", "test accuracy % (mean ± std)",
                      "best validation epoch", "diverged runs", "dead units %: init → end",
                      "s / epoch"], rows)
             + "\nSeconds per epoch are training time only, measured while other runs shared "
               f"the machine ({jobs_words(results, 'activation_init')}).\n\n"
-            + "### Findings\n\n" + activation_init_findings(summaries) + "\n"
-            + markdown("activation_init")
-            + "\nRegenerate: `make activation_init`, then `make plots report`.\n")
+            + "### Findings\n\n" + activation_init_findings(summaries) + "\n")
 
 
 def activation_init_findings(summaries):
@@ -232,11 +226,7 @@ def activation_init_findings(summaries):
 
 # ----- the book ----------------------------------------------------------------------------------
 
-def book_section(results):
-    head, runs = sweep_runs(results, "book", "Reproducing the book", "make book")
-    if not runs:
-        return head + NOT_RUN
-    sweep = load_sweep("book", SWEEP_FILES)
+def book_body(results, runs, sweep):
     rows, float32_rows, reasons = [], [], []
     for name, checks in sweep.notes.items():
         records = runs.get(name)
@@ -253,8 +243,7 @@ def book_section(results):
                                    + check.get("reason", "not investigated yet."))
     header = ["row", "setting", "book", "ours: mean ± std [min-max] (seeds)", "measure",
               "ours - book", "verdict"]
-    return (head + sweep.description.strip() + "\n\n"
-            + f"*Reproduced* means the book's number lies within our range over seeds widened by "
+    return (f"*Reproduced* means the book's number lies within our range over seeds widened by "
               f"{TOLERANCE} percentage points (for gradient norms: widened by a factor "
               f"{GRADIENT_FACTOR}); otherwise *differs*. Verdicts are computed, never edited. "
               "The book's numbers, and the chapter that states each, are in "
@@ -271,9 +260,7 @@ def book_section(results):
             + "\n### Float32\n\nThe headline rows once more in float32 (one seed; the float64 "
               "seed 0 run beside it):\n\n"
             + table(["row", "book", "float32, seed 0", "float64, seed 0", "float32 - float64",
-                     "measure"], float32_rows)
-            + "\n" + markdown("book")
-            + "\nRegenerate: `make book`, then `make plots report`.\n")
+                     "measure"], float32_rows) + "\n")
 
 
 def verdict_row(check, records, runs):
@@ -323,10 +310,7 @@ def float32_row(check, record32, records64):
 
 # ----- beyond the book ---------------------------------------------------------------------------
 
-def dead_relu_section(results):
-    head, runs = sweep_runs(results, "dead_relu", "Dead ReLUs", "make dead_relu")
-    if not runs:
-        return head + NOT_RUN
+def dead_relu_body(results, runs, sweep):
     etas = sorted({rs[0]["config"]["eta"] for rs in runs.values()})
     cells = {}
     for records in runs.values():
@@ -337,13 +321,11 @@ def dead_relu_section(results):
             + (f" ({s['diverged']} div.)" if s["diverged"] else ""))
     rows = [(*key, *(cells.get((key, eta), "") for eta in etas))
             for key in sorted({k for k, _ in cells})]
-    return (head + load_sweep("dead_relu", SWEEP_FILES).description.strip() + "\n\n"
-            + "Each cell: dead hidden units at the end, % (mean over layers and the seeds that "
+    return ("Each cell: dead hidden units at the end, % (mean over layers and the seeds that "
               "did not diverge) / test accuracy, % (mean over all seeds); div. = diverged runs "
               "(their test accuracy counts as scored).\n\n"
             + table(["hidden layers", "activation", "init"] + [f"eta {e:g}" for e in etas], rows)
-            + "\n" + dead_relu_cost(runs) + "\n" + markdown("dead_relu")
-            + "\nRegenerate: `make dead_relu`, then `make plots report`.\n")
+            + "\n" + dead_relu_cost(runs) + "\n")
 
 
 def dead_relu_cost(runs):
@@ -355,11 +337,7 @@ def dead_relu_cost(runs):
             + table(["dead at the end", "runs", "test accuracy %"], rows))
 
 
-def vanishing_section(results):
-    head, runs = sweep_runs(results, "vanishing_gradients", "Vanishing gradients across depth",
-                            "make vanishing_gradients")
-    if not runs:
-        return head + NOT_RUN
+def vanishing_body(results, runs, sweep):
     rows, deepest, seeds = [], [], set()
     for records in runs.values():
         c = records[0]["config"]
@@ -386,22 +364,16 @@ def vanishing_section(results):
                 f"- Within a factor {RATIO_BAND:g} at initialisation and after training, with "
                 f"over {KEEPS_LEARNING:g}% validation accuracy, so the first layer keeps "
                 f"learning: {', '.join(named['kept']) or 'none'}.\n\n") if deepest else ""
-    return (head + load_sweep("vanishing_gradients", SWEEP_FILES).description.strip() + "\n\n"
-            + "How fast the first hidden layer learns relative to the last: the ratio of their "
+    return ("How fast the first hidden layer learns relative to the last: the ratio of their "
               "bias-gradient norms (1 = equally fast; below 1 = the first layer learns slower), "
               f"at initialisation and after the last epoch, mean over {seed_words(seeds)}.\n\n"
             + table(["hidden layers", "activation", "init", "first/last at init",
                      "first/last at end", "validation accuracy % (final)", "diverged runs"],
                     rows)
-            + "\n" + findings
-            + markdown("vanishing_gradients")
-            + "\nRegenerate: `make vanishing_gradients`, then `make plots report`.\n")
+            + "\n" + findings)
 
 
-def fast98_section(results):
-    head, runs = sweep_runs(results, "fast98", "The fastest way to 98%", "make fast98")
-    if not runs:
-        return head + NOT_RUN
+def fast98_body(results, runs, sweep):
     rows, reached = [], {}
     for name, records in runs.items():
         c, s = records[0]["config"], summary(records)
@@ -421,12 +393,18 @@ def fast98_section(results):
                    f"after {e['mean']:.1f} epochs on average ({e['min']:.0f}-{e['max']:.0f}) "
                    f"and {t['mean']:.0f} s of training ({jobs_words(results, 'fast98')}): the "
                    f"fastest here, {book_words()}.\n")
-    return (head + load_sweep("fast98", SWEEP_FILES).description.strip() + "\n\n"
-            + table(["configuration", "eta", "mu", "mini-batch", "schedule", "seeds reaching 98%",
+    return (table(["configuration", "eta", "mu", "mini-batch", "schedule", "seeds reaching 98%",
                      "epochs to 98%", "training seconds to 98%", "peak validation %",
                      "test % (after training)"], rows)
-            + finding + "\n" + markdown("fast98")
-            + "\nRegenerate: `make fast98`, then `make plots report`.\n")
+            + finding + "\n")
+
+
+# The sweeps' sections, in the report's order: (sweep, title, body).
+SECTIONS = [("activation_init", "Activation x initialisation", activation_init_body),
+            ("book", "Reproducing the book", book_body),
+            ("dead_relu", "Dead ReLUs", dead_relu_body),
+            ("vanishing_gradients", "Vanishing gradients across depth", vanishing_body),
+            ("fast98", "The fastest way to 98%", fast98_body)]
 
 
 def use_case(results, name, title):
