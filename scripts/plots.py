@@ -17,6 +17,7 @@ Left out: training, and numbers in tables (scripts/report.py compares them with 
 """
 
 import argparse
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
 from nielsen_net.analysis import curve, gradient_ratio, measure, spread, stack  # noqa: E402
-from nielsen_net.results import load_runs, read_if_present  # noqa: E402
+from nielsen_net.results import BadRecord, load_runs, read_if_present, stray_files  # noqa: E402
 from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
 
 DPI = 110
@@ -748,6 +749,8 @@ def draw(results, name):
             return []
     else:
         data = Data(load_sweep(name, SWEEP_FILES), load_runs(folder), load_runs(folder, "tune"))
+        for stray in stray_files(folder) + stray_files(folder, "tune"):
+            print(f"ignored {stray}: not named as a run (<configuration>,seed=<n>.json)")
     written = []
     for file, figure in FIGURES[name].items():
         try:
@@ -772,8 +775,11 @@ def main(argv=None):
     names = args.sweep or [n for n in FIGURES if (args.results / n).is_dir()]
     if not names:
         print(f"nothing to draw: no sweep folder ({', '.join(FIGURES)}) in {args.results}")
-    for name in names:
-        draw(args.results, name)
+    try:
+        for name in names:
+            draw(args.results, name)
+    except BadRecord as error:  # the rule in nielsen_net/results.py: stop, naming the file
+        sys.exit(f"error: {error}")
 
 
 if __name__ == "__main__":

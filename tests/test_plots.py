@@ -2,6 +2,7 @@
 the others are skipped without an error, and a diverged run does not break a figure."""
 
 import numpy as np
+import pytest
 
 from helpers import SWEEPS, load_script
 from nielsen_net import results
@@ -74,3 +75,24 @@ def test_a_missing_sweep_folder_is_skipped(tmp_path, capsys):
     assert plots.draw(tmp_path, "book") == []
     plots.main(["--results", str(tmp_path)])
     assert "nothing to draw" in capsys.readouterr().out
+
+
+def test_a_bad_record_stops_plots_and_report_naming_the_file(tmp_path, capsys):
+    write_runs(tmp_path, "book", "ch1-30", [0, 1])
+    bad = tmp_path / "book" / "runs" / "ch1-30,seed=2.json"
+    bad.write_text('{"config": {"seed": 2}, "history": {"evaluation_acc')  # cut off
+    for script in (plots, load_script("report")):
+        with pytest.raises(SystemExit) as stop:
+            script.main(["--results", str(tmp_path)])
+        assert str(stop.value.code).startswith(f"error: bad record {bad}")
+
+
+def test_a_stray_copy_is_reported_and_not_drawn_as_a_seed(tmp_path, capsys):
+    write_runs(tmp_path, "book", "ch1-30", [0, 1])
+    runs = tmp_path / "book" / "runs"
+    copy = runs / "ch1-30,seed=1 (copy).json"
+    copy.write_text((runs / "ch1-30,seed=1.json").read_text())
+    plots.draw(tmp_path, "book")
+    out = capsys.readouterr().out
+    assert f"ignored {copy}: not named as a run" in out
+    assert plots.seed_count(results.load_runs(tmp_path / "book")) == "2 seeds"
