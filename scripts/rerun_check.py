@@ -16,7 +16,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the sweep workers ran
 
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, run  # noqa: E402
 from nielsen_net.mnist import load_mnist  # noqa: E402
-from nielsen_net.results import RUN_FIELDS, read_record, run_files  # noqa: E402
+from nielsen_net.results import (RUN_FIELDS, BadRecord, read_record, run_files,  # noqa: E402
+                                 strict)
 
 FIELDS = ["training_cost", "training_accuracy", "evaluation_cost", "evaluation_accuracy"]
 
@@ -33,9 +34,12 @@ def main():
     step = max(1, len(paths) // args.runs)
     differ = 0
     for path in paths[args.pick::step][:args.runs]:
-        stored = read_record(path, RUN_FIELDS)
+        try:
+            stored = read_record(path, RUN_FIELDS)
+        except BadRecord as error:
+            sys.exit(f"error: {error}")
         config = RunConfig.from_dict(stored["config"])
-        fresh, _ = run(config, load_mnist(dtype=config.dtype))
+        fresh = strict(run(config, load_mnist(dtype=config.dtype))[0])  # as stored: NaN -> null
         same = (all(fresh["history"][k] == stored["history"][k] for k in FIELDS)
                 and fresh["diagnostics"] == stored["diagnostics"]
                 and fresh["test_accuracy"] == stored["test_accuracy"])
