@@ -18,7 +18,7 @@ CPUS      ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
-	fast98 verify regression anomaly plots report reproduce slurm slurm-check clean
+	fast98 verify regression anomaly plots report migrate reproduce slurm slurm-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_ -]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ plots: $(STAMP)  ## draw every plot in results/ from the run JSON files (never t
 
 report: $(STAMP)  ## write results/README.md from the run JSON files
 	$(PY) scripts/report.py
+
+migrate: $(STAMP)  ## rewrite older records under results/ as strict JSON with a schema version
+	$(PY) scripts/migrate_records.py
 
 reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
 	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done

@@ -97,15 +97,23 @@ class Softmax(Activation):
         return a * (grad - (grad * a).sum(axis=1, keepdims=True))
 
 
+# Hidden activations by name; each entry makes one from the network's leaky_slope (which only
+# leaky_relu uses). The tests gradient-check every entry.
+HIDDEN_ACTIVATIONS = {
+    "sigmoid": lambda leaky_slope: Sigmoid(),
+    "tanh": lambda leaky_slope: Tanh(),
+    "relu": lambda leaky_slope: LeakyReLU(0.0, "relu"),
+    "leaky_relu": lambda leaky_slope: LeakyReLU(leaky_slope, "leaky_relu"),
+    "identity": lambda leaky_slope: Identity(),
+}
+
+
 def hidden_activation(name, leaky_slope=0.01):
-    """The hidden-layer activation called `name`."""
-    return choose("activation", name, {
-        "sigmoid": Sigmoid(),
-        "tanh": Tanh(),
-        "relu": LeakyReLU(0.0, "relu"),
-        "leaky_relu": LeakyReLU(leaky_slope, "leaky_relu"),
-        "identity": Identity(),
-    })
+    """The hidden-layer activation called `name`. A bad `leaky_slope` is refused whatever the
+    name, where it is given, not later when leaky_relu is chosen."""
+    make = choose("activation", name, HIDDEN_ACTIVATIONS)
+    LeakyReLU(leaky_slope, "leaky_relu")  # raises on a bad slope
+    return make(leaky_slope)
 
 
 OUTPUT_ACTIVATIONS = {

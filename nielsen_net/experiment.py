@@ -9,19 +9,18 @@ Left out: files and process management (`sweep.py` and the scripts do those).
 """
 
 import datetime
-import json
 import os
 import platform
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
 
 import numpy as np
 
 from . import __version__
 from .diagnostics import bias_gradient_norms, confusion, dead_fraction
+from .mnist import PROJECT_ROOT
 from .network import Network
 from .reference import book_SGD, check_supported
 from .validation import check_bool, check_positive, check_sgd, choose
@@ -30,7 +29,6 @@ PROBE_SIZE = 1000
 TRAIN_IMAGES = 50_000  # MNIST's training split (the book's; load_mnist's default)
 SPLITS = ("validation", "test")
 TRAINERS = ("network", "book_per_example")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -171,11 +169,3 @@ def environment():
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 
-
-def write_json(path, data):
-    """Write `data` to `path` atomically: a reader sees the old file or the whole new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)

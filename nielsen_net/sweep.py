@@ -29,11 +29,10 @@ A sweep can be split into N shards (machines, or the tasks of a Slurm job array)
 configuration: a configuration's tuning runs and its main runs always fall in the same shard, so
 no shard waits for another's tuning, and shards never write the same file.
 
-Left out: running anything; `scripts/sweep.py` does that.
+Left out: running anything, and where sweep files live (the caller passes their folder).
 """
 
 import itertools
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -42,7 +41,6 @@ from pathlib import Path
 from .experiment import RunConfig
 from .validation import check_positive
 
-SWEEPS_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sweeps"
 TOP_KEYS = {"name", "description", "seeds", "defaults", "grid", "runs", "tune"}
 RUN_EXTRA_KEYS = {"seeds", "book", "eta_from"}
 TUNE_KEYS = {"eta", "epochs", "seeds"}
@@ -84,25 +82,28 @@ class Sweep:
                 for seed in self.seeds[name]]
 
 
-def sweep_path(name_or_path):
-    """The TOML file for a sweep name (`scripts/sweeps/<name>.toml`) or a path."""
+def sweep_path(name_or_path, folder=None):
+    """The TOML file for a path, or for a sweep name: `<folder>/<name>.toml`."""
     path = Path(name_or_path)
     if path.suffix == ".toml":
         if not path.is_file():
             raise ValueError(f"sweep file {path} does not exist")
         return path
-    path = SWEEPS_DIR / f"{name_or_path}.toml"
+    if folder is None:
+        raise ValueError(f"sweep {name_or_path!r} is a name, not a .toml file; a name needs the "
+                         f"folder of sweep files")
+    path = Path(folder) / f"{name_or_path}.toml"
     if not path.exists():
-        known = sorted(p.stem for p in SWEEPS_DIR.glob("*.toml"))
+        known = sorted(p.stem for p in Path(folder).glob("*.toml"))
         raise ValueError(f"unknown sweep {name_or_path!r}; valid: {', '.join(known)}")
     return path
 
 
-def load_sweep(name_or_path, *, overrides=None):
-    """Read a sweep file; `overrides` (e.g. {"epochs": 1, "train_size": 300}) apply to every
-    run, tuning included, for quick versions of a sweep. Any problem anywhere in the file is a
-    ValueError naming the file, before anything runs."""
-    path = sweep_path(name_or_path)
+def load_sweep(name_or_path, folder=None, *, overrides=None):
+    """Read a sweep file (a path, or a name in `folder`); `overrides` (e.g. {"epochs": 1,
+    "train_size": 300}) apply to every run, tuning included, for quick versions of a sweep.
+    Any problem anywhere in the file is a ValueError naming the file, before anything runs."""
+    path = sweep_path(name_or_path, folder)
     try:
         with open(path, "rb") as f:
             spec = tomllib.load(f)
@@ -206,14 +207,6 @@ def _check_seeds(where, seeds):
 
 def _is_seed(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def load_result(path):
-    """A run's result record, or None if there is none (or an unreadable one) at `path`."""
-    try:
-        return json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return None
 
 
 def shard_configurations(names, shard):

@@ -15,8 +15,9 @@ import argparse
 import numpy as np
 
 from nielsen_net.baselines import average_darkness, predict_darkness
-from nielsen_net.experiment import environment, write_json
-from nielsen_net.mnist import PROJECT_ROOT, Split, load_mnist, resolve_data_dir
+from nielsen_net.experiment import environment
+from nielsen_net.mnist import PROJECT_ROOT, Split, load_mnist
+from nielsen_net.results import read_if_present, write_record
 
 BOOK_PERCENT = 22.25
 # Worst-case error, in pixel-sum units, of a distance computed from float32 pixels summed in
@@ -69,8 +70,18 @@ def explain(result, all_60000, same, gap):
     return text
 
 
+CONFIG = {"training_images": 50_000, "dtype": "float64", "evaluated_on": "test (t10k)"}
+
+
 def main():
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="recompute even if up to date")
+    args = parser.parse_args()
+    done = read_if_present(OUT)
+    if done is not None and done["config"] == CONFIG and not args.force:
+        print(f"{OUT} is up to date; --force recomputes it")
+        return
+    env = environment()
     data = load_mnist(validation_size=0)  # all 60,000 training images: one load serves both fits
     train, test = data.train, data.test
     book_train = Split(train.X[:50_000], train.y[:50_000])  # load_mnist's default split
@@ -79,17 +90,16 @@ def main():
     same, gap = exact_check(book_train, test, guesses)
     result.update(
         experiment="ch1-darkness",
-        config={"data_dir": str(resolve_data_dir()[0]), "training_images": 50_000,
-                "dtype": "float64", "evaluated_on": "test (t10k)"},
+        config=CONFIG,  # no data path: it is this machine's; `make data` checks the files
         book_percent=BOOK_PERCENT,
         matches_book=bool(round(100 * result["accuracy"], 2) == BOOK_PERCENT),
         all_60000_training_images=all_60000,
         exact_integer_sums_agree=same,
         smallest_gap_pixel_units=gap,
         note=explain(result, all_60000, same, gap),
-        environment=environment(),
+        environment=env,
     )
-    write_json(OUT, result)
+    write_record(OUT, result)
     print(f"average darkness: {result['correct']}/{result['total']} ="
           f" {100 * result['accuracy']:.2f}% on test"
           f" (book: {BOOK_PERCENT}%); fitted on all 60,000: {100 * all_60000['accuracy']:.2f}%")

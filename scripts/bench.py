@@ -38,7 +38,8 @@ from pathlib import Path
 import numpy as np
 
 from nielsen_net import Network, load_mnist
-from nielsen_net.experiment import PROJECT_ROOT, environment, write_json
+from nielsen_net.experiment import PROJECT_ROOT, environment
+from nielsen_net.results import write_record
 
 SIZES = ([784, 30, 10], [784, 100, 10])
 MINI_BATCHES = (10, 100, 1000)
@@ -445,7 +446,7 @@ def parent(args):
     }
     print_report(report, results)
     out = args.out or (QUICK_OUT if args.quick else OUT)
-    write_json(out, report)
+    write_record(out, report)
     print(f"wrote {out}")
 
 

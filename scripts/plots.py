@@ -1,6 +1,9 @@
-"""Draw every figure of the sweeps from their run JSON files; never trains.
+"""Draw every figure of the sweeps and use cases from their JSON records; never trains.
 
     python scripts/plots.py [--results DIR] [--sweep NAME ...]
+
+A use case (regression, anomaly) is drawn from its one record, which holds what its figures
+show (curves, ROC points, reconstructions).
 
 Each figure is one small function, registered under its file name in FIGURES[<sweep>]: it gets
 the sweep's records (runs/ and tune/, read with `nielsen_net.results`) and returns a matplotlib
@@ -14,6 +17,7 @@ Left out: training, and numbers in tables (scripts/report.py compares them with 
 """
 
 import argparse
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,14 +31,19 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
-from nielsen_net.results import curve, load_runs, measure, spread  # noqa: E402
+from nielsen_net.analysis import curve, gradient_ratio, measure, spread, stack  # noqa: E402
+from nielsen_net.results import BadRecord, load_runs, read_if_present, stray_files  # noqa: E402
 from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
 
 DPI = 110
-ACTIVATION_COLOURS = {"sigmoid": "tab:blue", "relu": "tab:red", "leaky_relu": "tab:green"}
-INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-"}
-INIT_COLOURS = {"gaussian": "tab:purple", "scaled_gaussian": "tab:orange", "he": "tab:cyan"}
-INIT_LABELS = {"gaussian": "N(0,1)", "scaled_gaussian": "N(0,1/n_in)", "he": "He"}
+SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by name
+ACTIVATION_COLOURS = {"sigmoid": "tab:blue", "relu": "tab:red", "leaky_relu": "tab:green",
+                      "tanh": "tab:olive"}
+INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-", "xavier": "-."}
+INIT_COLOURS = {"gaussian": "tab:purple", "scaled_gaussian": "tab:orange", "he": "tab:cyan",
+                "xavier": "tab:brown"}
+INIT_LABELS = {"gaussian": "N(0,1)", "scaled_gaussian": "N(0,1/n_in)", "he": "He",
+               "xavier": "Xavier"}
 LAYER_STYLES = ["-", "--", ":", "-."]
 LAYER_COLOURS = ["tab:brown", "tab:pink", "tab:olive", "tab:gray"]
 # Where a book figure sits on an accuracy-vs-epoch axis: None = a level (dashed line),
@@ -64,16 +73,6 @@ def present(groups, names):
         what = ", ".join(names) if len(names) <= 4 else f"its {len(names)} configurations"
         raise Missing(f"no records yet of {what}")
     return found
-
-
-def stack(rows):
-    """Per-epoch lists of one value or of one value per layer, over seeds, as one array
-    (n_seeds, n_epochs[, n_layers]), NaN-padded where a diverged run stopped early."""
-    arrays = [np.asarray(row, dtype=float) for row in rows]
-    out = np.full((len(arrays), max(map(len, arrays))) + arrays[0].shape[1:], np.nan)
-    for i, array in enumerate(arrays):
-        out[i, :len(array)] = array
-    return out
 
 
 def band(ax, x, values, label=None, each=False, **style):
@@ -167,6 +166,13 @@ def figure_legend(fig, handles):
 
 def config_of(records):
     return records[0]["config"]
+
+
+def used(table, sweep, key):
+    """The keys of `table` (e.g. INIT_LABELS) that some configuration of `sweep` uses as its
+    `key` setting, in the table's order: panels and legends for what the sweep has."""
+    values = {getattr(config, key) for config in sweep.configurations.values()}
+    return [name for name in table if name in values]
 
 
 def line_style(config):
@@ -278,8 +284,8 @@ def dead_units(data):
             ax.set(xlabel="epoch (0 = initialisation)", ylabel="dead units (%)")
             ax.set_title(f"{activation}, {depth_title(sizes)}", fontsize=9)
     axes[0, 0].set_ylim(-2, max(10, axes[0, 0].get_ylim()[1]))  # shared: 0% stays visible
-    handles = ([Line2D([], [], color=c, label=f"init {INIT_LABELS[i]}")
-                for i, c in INIT_COLOURS.items()]
+    handles = ([Line2D([], [], color=INIT_COLOURS[i], label=f"init {INIT_LABELS[i]}")
+                for i in used(INIT_COLOURS, data.sweep, "init")]
                + [Line2D([], [], color="black", linestyle=LAYER_STYLES[k],
                          label=f"hidden layer {k + 1}") for k in range(most_layers)])
     figure_legend(fig, handles)
@@ -291,11 +297,13 @@ def activation_gradient_norms(data):
     sizes = max(groups, key=len)
     runs = {(config_of(rs)["activation"], config_of(rs)["init"]): rs
             for rs in groups[sizes].values()}
-    fig, axes = figure(len(ACTIVATION_COLOURS), len(INIT_STYLES), (10, 8),
+    activations, inits = used(ACTIVATION_COLOURS, data.sweep, "activation"), \
+        used(INIT_STYLES, data.sweep, "init")
+    fig, axes = figure(len(activations), len(inits), (10, 8),
                        f"Bias-gradient norm per hidden layer, {list(sizes)} "
                        f"({seeds_text(groups[sizes])})", sharey=True)
-    for row, activation in zip(axes, ACTIVATION_COLOURS):
-        for ax, init in zip(row, INIT_STYLES):
+    for row, activation in zip(axes, activations):
+        for ax, init in zip(row, inits):
             records = runs.get((activation, init))
             for layer in range(len(sizes) - 2) if records else []:
                 diagnostic(ax, records, "bias_gradient_norms", layer,
@@ -493,7 +501,7 @@ def book_gradient_norms(data):
         mean = at_init.mean(axis=0)
         left.errorbar(layers, mean, [mean - at_init.min(axis=0), at_init.max(axis=0) - mean],
                       marker="o", color=f"C{k}", capsize=3, label=f"{name}: ours")
-        # Only the 4-hidden-layer values are in BOOK_RESULTS.md (book.toml's notes).
+        # The book gives per-layer values for 4 hidden layers only (book.toml's notes).
         for book in [n["value"] for n in data.sweep.notes[name]
                      if n["measure"] == "init_gradients"]:
             left.plot(np.arange(1, len(book) + 1), book, "*--", ms=11, color=f"C{k}",
@@ -574,15 +582,13 @@ def vanishing_ratio(data):
                        "First / last hidden layer ||dC/db|| at initialisation "
                        f"(mean over {seed_count(runs)}, bars = min-max)", sharey=True)
     for ax, activation in zip(axes[0], activations):
-        for init, colour in INIT_COLOURS.items():
+        for init in used(INIT_COLOURS, data.sweep, "init"):
             chosen = [rs for rs in runs.values() if config_of(rs)["activation"] == activation
                       and config_of(rs)["init"] == init]
             chosen.sort(key=lambda rs: len(config_of(rs)["sizes"]))
             depths = [len(config_of(rs)["sizes"]) - 2 for rs in chosen]
-            ratios = [np.array([r["diagnostics"]["bias_gradient_norms"][0][0]
-                                / r["diagnostics"]["bias_gradient_norms"][0][-1] for r in rs])
-                      for rs in chosen]
-            errorbar_line(ax, depths, ratios, color=colour, label=INIT_LABELS[init])
+            ratios = [np.array([gradient_ratio(r, 0) for r in rs]) for rs in chosen]
+            errorbar_line(ax, depths, ratios, color=INIT_COLOURS[init], label=INIT_LABELS[init])
         ax.axhline(1, color="gray", lw=0.8)
         ax.set(yscale="log", xlabel="hidden layers", title=activation, xticks=range(1, 5))
     axes[0][0].set_ylabel("first / last layer (log; < 1: first learns slower)")
@@ -595,11 +601,12 @@ def vanishing_depth4(data):
     runs = {n: rs for n, rs in data.runs.items() if len(config_of(rs)["sizes"]) == 6}
     runs = present(runs, list(runs) or ["the 4-hidden-layer nets"])
     activations = list(dict.fromkeys(config_of(r)["activation"] for r in runs.values()))
-    fig, axes = figure(len(activations), 3, (11, 2.8 * len(activations)),
+    inits = used(INIT_LABELS, data.sweep, "init")
+    fig, axes = figure(len(activations), len(inits), (11, 2.8 * len(activations)),
                        "4 hidden layers of 30: ||dC/db|| per layer during training "
                        f"({seeds_text(runs)})", sharey=True)
     for row, activation in zip(axes, activations):
-        for ax, init in zip(row, INIT_LABELS):
+        for ax, init in zip(row, inits):
             found = [rs for rs in runs.values() if config_of(rs)["activation"] == activation
                      and config_of(rs)["init"] == init]
             if not found:
@@ -626,43 +633,131 @@ def fast98_curves(data):
     return fig
 
 
+# ---------------------------------------------------------------- use cases (one record each)
+
+def regression_fit(record):
+    """The training data, the true function, each seed's network and the least-squares line."""
+    c, curves = record["config"]["network"], record["curves"]
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=DPI)
+    ax.scatter(record["training_data"]["x"], record["training_data"]["y"], s=4, color="0.7",
+               label="training data")
+    ax.plot(curves["x"], curves["truth"], color="black", lw=1.5, label="true function")
+    for i, prediction in enumerate(curves["networks"]):
+        ax.plot(curves["x"], prediction, color="tab:blue", lw=1, alpha=0.8,
+                label=f"network, {len(curves['networks'])} seeds (test MSE "
+                      f"{record['network_test_mse']['mean']:.4f})" if i == 0 else None)
+    ax.plot(curves["x"], curves["line"], color="tab:red", ls="--",
+            label=f"least-squares line (test MSE {record['linear_test_mse']:.4f})")
+    ax.set(xlabel="x", ylabel="y",
+           title=f"Regression: {c['sizes']} {c['activation']} net vs a straight line")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def anomaly_roc(record):
+    """Each seed's ROC curve of the reconstruction error, the baseline's, and chance."""
+    digit = record["config"]["anomaly_digit"]
+    fig, ax = plt.subplots(figsize=(5.5, 5), dpi=DPI)
+    for i, (roc, auc) in enumerate(zip(record["roc"]["autoencoder"],
+                                       record["autoencoder_auc_per_seed"])):
+        ax.plot(roc["fpr"], roc["tpr"], color="tab:blue", lw=1,
+                label=f"autoencoder, seed {record['config']['seeds'][i]} (AUC {auc:.3f})")
+    ax.plot(record["roc"]["baseline"]["fpr"], record["roc"]["baseline"]["tpr"], color="tab:red",
+            ls="--", label=f"distance to mean image (AUC {record['baseline_auc']:.3f})")
+    ax.plot([0, 1], [0, 1], color="0.6", lw=0.8, label="chance (AUC 0.5)")
+    ax.set(xlabel=f"false positive rate (non-{digit}s flagged)",
+           ylabel=f"true positive rate ({digit}s found)",
+           title=f"Finding the {digit}s by reconstruction error")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def anomaly_reconstructions(record):
+    """The best and worst reconstructed test images: original above, reconstruction below."""
+    shown = record["reconstructions"]
+    n = len(shown["best"]["error"])
+    fig, axes = plt.subplots(4, n, figsize=(n * 1.1, 5), dpi=DPI)
+    for block, (name, images) in enumerate(shown.items()):
+        for j, error in enumerate(images["error"]):
+            for k, key in enumerate(("original", "rebuilt")):
+                ax = axes[2 * block + k, j]
+                ax.imshow(np.reshape(images[key][j], (28, 28)), cmap="gray_r", vmin=0, vmax=1)
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if j == 0:
+                    ax.set_ylabel(f"{name}\n{key}", fontsize=7)
+            axes[2 * block, j].set_title(f"err {error:.3f}", fontsize=7)
+    fig.suptitle(f"Best and worst reconstructions of test images (seed "
+                 f"{record['config']['seeds'][0]})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+@dataclass(frozen=True)
+class Figure:
+    draw: object   # Data -> matplotlib figure
+    alt: str       # the alt text the report gives it
+
+
+# Every figure, by sweep and file name, in the order the report shows them.
 FIGURES = {
     "activation_init": {
-        "validation_accuracy.png": validation_accuracy,
-        "cost.png": cost,
-        "test_accuracy.png": test_accuracy,
-        "dead_units.png": dead_units,
-        "gradient_norms.png": activation_gradient_norms,
-        "eta_tuning.png": eta_tuning,
+        "validation_accuracy.png": Figure(validation_accuracy, "validation accuracy"),
+        "test_accuracy.png": Figure(test_accuracy, "test accuracy"),
+        "cost.png": Figure(cost, "training and validation cost"),
+        "dead_units.png": Figure(dead_units, "dead units"),
+        "gradient_norms.png": Figure(activation_gradient_norms, "per-layer gradient norms"),
+        "eta_tuning.png": Figure(eta_tuning, "learning-rate tuning"),
     },
     "book": {
-        "ch1_curves.png": ch1_curves,
-        "ch3_curves.png": ch3_curves,
-        "overfitting.png": overfitting,
-        "init_comparison.png": init_comparison,
-        "depth.png": depth,
-        "gradient_norms.png": book_gradient_norms,
+        "ch1_curves.png": Figure(ch1_curves, "chapter 1 learning curves"),
+        "ch3_curves.png": Figure(ch3_curves, "chapter 3 learning curves"),
+        "overfitting.png": Figure(overfitting, "overfitting with and without L2"),
+        "init_comparison.png": Figure(init_comparison, "large vs default init"),
+        "depth.png": Figure(depth, "depth comparison"),
+        "gradient_norms.png": Figure(book_gradient_norms, "per-layer gradient norms"),
     },
-    "dead_relu": {"dead_vs_eta.png": dead_vs_eta},
+    "dead_relu": {"dead_vs_eta.png": Figure(dead_vs_eta, "dead units against learning rate")},
     "vanishing_gradients": {
-        "gradient_ratio.png": vanishing_ratio,
-        "gradient_norms_depth4.png": vanishing_depth4,
+        "gradient_ratio.png": Figure(vanishing_ratio, "gradient ratio"),
+        "gradient_norms_depth4.png": Figure(vanishing_depth4, "per-layer norms"),
     },
-    "fast98": {"fast98.png": fast98_curves},
+    "fast98": {"fast98.png": Figure(fast98_curves, "validation accuracy per epoch")},
+    "regression": {"fit.png": Figure(regression_fit, "regression fit")},
+    "anomaly": {"roc.png": Figure(anomaly_roc, "ROC curves"),
+                "reconstructions.png": Figure(anomaly_reconstructions,
+                                              "best and worst reconstructions")},
 }
+USE_CASES = ("regression", "anomaly")  # one record, <name>/<name>.json, instead of runs
+
+
+def markdown(name):
+    """The Markdown image lines of every figure of `name`, for the report."""
+    return "".join(f"![{figure.alt}]({name}/{file})\n" for file, figure in FIGURES[name].items())
 
 
 def draw(results, name):
-    """Write every figure of sweep `name` whose runs exist; returns the paths written."""
+    """Write every figure of sweep or use case `name` whose records exist; returns the paths
+    written."""
     folder = Path(results) / name
     if not folder.is_dir():
         print(f"skip {name}: no folder {folder}")
         return []
-    data = Data(load_sweep(name), load_runs(folder), load_runs(folder, "tune"))
+    if name in USE_CASES:
+        data = read_if_present(folder / f"{name}.json")
+        if data is None:
+            print(f"skip {name}: no record {folder / name}.json")
+            return []
+    else:
+        data = Data(load_sweep(name, SWEEP_FILES), load_runs(folder), load_runs(folder, "tune"))
+        for stray in stray_files(folder) + stray_files(folder, "tune"):
+            print(f"ignored {stray}: not named as a run (<configuration>,seed=<n>.json)")
     written = []
-    for file, draw_figure in FIGURES[name].items():
+    for file, figure in FIGURES[name].items():
         try:
-            fig = draw_figure(data)
+            fig = figure.draw(data)
         except Missing as why:
             print(f"skip {folder / file}: {why}")
             continue
@@ -683,8 +778,11 @@ def main(argv=None):
     names = args.sweep or [n for n in FIGURES if (args.results / n).is_dir()]
     if not names:
         print(f"nothing to draw: no sweep folder ({', '.join(FIGURES)}) in {args.results}")
-    for name in names:
-        draw(args.results, name)
+    try:
+        for name in names:
+            draw(args.results, name)
+    except BadRecord as error:  # the rule in nielsen_net/results.py: stop, naming the file
+        sys.exit(f"error: {error}")
 
 
 if __name__ == "__main__":

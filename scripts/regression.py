@@ -3,27 +3,18 @@
 The data (scripts/configs/regression.toml): x ~ Uniform[-3, 3], y = sin(2x) + 0.3x plus
 Gaussian noise of standard deviation `noise`, so the best possible test mean squared error is
 noise^2. A [1, 32, 1] tanh net is trained over several seeds and compared with the least-squares
-line y = a x + b fitted to the same training data. Writes results/regression/regression.json and
-fit.png.
+line y = a x + b fitted to the same training data. Writes results/regression/regression.json,
+which holds the training data and each model's curve, so `make plots` draws fit.png from it.
 
-    python scripts/regression.py [--results DIR]
+    python scripts/regression.py [--results DIR] [--force]
 """
 
-import argparse
-import tomllib
-from pathlib import Path
+import numpy as np
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from nielsen_net import Network  # noqa: E402
-from nielsen_net.experiment import PROJECT_ROOT, environment, write_json  # noqa: E402
-from nielsen_net.results import spread  # noqa: E402
-
-CONFIG = PROJECT_ROOT / "scripts" / "configs" / "regression.toml"
+from nielsen_net import Network
+from nielsen_net.analysis import spread
+from nielsen_net.results import write_record
+from usecase import start
 
 
 def target(x):
@@ -41,11 +32,7 @@ def mse(prediction, y):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results")
-    args = parser.parse_args()
-    with open(CONFIG, "rb") as f:
-        config = tomllib.load(f)
+    config, path, env = start("regression", __doc__)
     rng = np.random.default_rng(config["data_seed"])
     (x, y), (x_test, y_test) = (make_data(config[k], config["noise"], rng)
                                 for k in ("n_train", "n_test"))
@@ -57,34 +44,19 @@ def main():
         net.SGD((x, y), **config["training"], monitor_training=False)
         nets.append(net)
     net_mse = spread([mse(net.feedforward(x_test), y_test) for net in nets])
-    out = args.results / "regression"
-    write_json(out / "regression.json", {
+    grid = np.linspace(-3, 3, 400)[:, None]  # (400, 1): where the curves are drawn
+    write_record(path, {
         "config": config, "formula": "y = sin(2x) + 0.3x + N(0, noise^2), x ~ U[-3, 3]",
         "noise_floor_mse": config["noise"] ** 2, "network_test_mse": net_mse,
         "linear_test_mse": line_mse, "linear_fit": {"a": line[0], "b": line[1]},
-        "environment": environment()})
-    plot(x, y, nets, line, out / "fit.png", net_mse, line_mse)
+        "training_data": {"x": x[:, 0], "y": y[:, 0]},
+        "curves": {"x": grid[:, 0], "truth": target(grid)[:, 0],
+                   "line": np.polyval(line, grid)[:, 0],
+                   "networks": [net.feedforward(grid)[:, 0] for net in nets]},
+        "environment": env})
     print(f"test MSE: network {net_mse['mean']:.4f} ± {net_mse['std']:.4f} over "
           f"{net_mse['n']} seeds, least-squares line {line_mse:.4f}, noise floor "
-          f"{config['noise'] ** 2:.4f}; wrote {out}")
-
-
-def plot(x, y, nets, line, path, net_mse, line_mse):
-    grid = np.linspace(-3, 3, 400)[:, None]
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
-    ax.scatter(x[:, 0], y[:, 0], s=4, color="0.7", label="training data")
-    ax.plot(grid, target(grid), color="black", lw=1.5, label="true function")
-    for i, net in enumerate(nets):
-        ax.plot(grid, net.feedforward(grid), color="tab:blue", lw=1, alpha=0.8,
-                label=f"network, {len(nets)} seeds (test MSE {net_mse['mean']:.4f})" if i == 0
-                else None)
-    ax.plot(grid, np.polyval(line, grid), color="tab:red", ls="--",
-            label=f"least-squares line (test MSE {line_mse:.4f})")
-    ax.set(xlabel="x", ylabel="y", title="Regression: [1, 32, 1] tanh net vs a straight line")
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+          f"{config['noise'] ** 2:.4f}; wrote {path}")
 
 
 if __name__ == "__main__":

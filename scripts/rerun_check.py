@@ -9,8 +9,6 @@ follow from the committed code, and how a speed-up is shown to change no result.
 """
 
 import argparse
-import json
-import math
 import os
 import sys
 
@@ -18,20 +16,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the sweep workers ran
 
 from nielsen_net.experiment import PROJECT_ROOT, RunConfig, run  # noqa: E402
 from nielsen_net.mnist import load_mnist  # noqa: E402
+from nielsen_net.results import (RUN_FIELDS, BadRecord, read_record, run_files,  # noqa: E402
+                                 strict)
 
 FIELDS = ["training_cost", "training_accuracy", "evaluation_cost", "evaluation_accuracy"]
-
-
-def comparable(value):
-    """`value` with every NaN (a diverged epoch's metric) as None, the null a record may store
-    for it: NaN never equals itself, so a diverged run would otherwise always differ."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, list):
-        return [comparable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: comparable(v) for k, v in value.items()}
-    return value
 
 
 def main():
@@ -40,18 +28,22 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="how many runs to re-run")
     parser.add_argument("--pick", type=int, default=0, help="offset of the first one")
     args = parser.parse_args()
-    paths = sorted((PROJECT_ROOT / "results" / args.sweep / "runs").glob("*.json"))
+    paths = list(run_files(PROJECT_ROOT / "results" / args.sweep))
     if not paths:
         sys.exit(f"error: no finished runs under results/{args.sweep}/runs")
     step = max(1, len(paths) // args.runs)
     differ = 0
     for path in paths[args.pick::step][:args.runs]:
-        stored = json.loads(path.read_text())
+        try:
+            stored = read_record(path, RUN_FIELDS)
+        except BadRecord as error:
+            sys.exit(f"error: {error}")
         config = RunConfig.from_dict(stored["config"])
-        fresh, _ = run(config, load_mnist(dtype=config.dtype))
-        same = all(comparable(fresh[key]) == comparable(stored[key])
-                   for key in ("diagnostics", "test_accuracy")) and all(
-            comparable(fresh["history"][k]) == comparable(stored["history"][k]) for k in FIELDS)
+        fresh = strict(run(config, load_mnist(dtype=config.dtype))[0])  # as stored: NaN -> null
+        same = (all(fresh["history"][k] == stored["history"][k] for k in FIELDS)
+                and fresh["diagnostics"] == stored["diagnostics"]
+                and fresh["test_accuracy"] == stored["test_accuracy"]
+                and fresh.get("test_confusion") == stored.get("test_confusion"))
         differ += not same
         print(f"{path.stem}: {'identical' if same else 'DIFFERS'} "
               f"(stored with commit {stored['environment']['git_commit'][:10]})", flush=True)

@@ -28,10 +28,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nielsen_net.claims import claim, release
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, write_json
-from nielsen_net.sweep import load_result, load_sweep, shard_configurations, shard_from_env
+from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment
+from nielsen_net.results import RUN_FIELDS, BadRecord, read_if_present, write_record
+from nielsen_net.sweep import load_sweep, shard_configurations, shard_from_env
 from nielsen_net.tuning import MAX_EXTENSIONS, at_edge, choose_eta, next_grid
 
+SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by name
 _mnist = {}  # per worker process: dtype -> MNIST
 tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default would leak a
                                   # multiprocessing semaphore at exit
@@ -51,7 +53,7 @@ def run_one(job):
         if config.dtype not in _mnist:
             _mnist[config.dtype] = load_mnist(dtype=config.dtype)
         result, _ = run(config, _mnist[config.dtype])
-        write_json(path, result | {"run_id": run_id, "environment": env})
+        write_record(path, result | {"run_id": run_id, "environment": env})
         return True
     finally:
         release(path)
@@ -70,18 +72,23 @@ def pending(jobs, out_dir, env=None):
 
 def finished(path, config):
     """Whether `path` holds a result of `config`. Settings added to RunConfig since the file
-    was written read as their defaults, so adding a setting does not redo finished runs."""
-    done = load_result(path)
+    was written read as their defaults, so adding a setting does not redo finished runs.
+    A bad record is reported and its run redone (the rule in nielsen_net/results.py)."""
     try:
+        done = read_if_present(path, RUN_FIELDS)
         return done is not None and RunConfig.from_dict(done["config"]) == config
-    except ValueError:  # a setting since removed or renamed: the run is stale
+    except BadRecord as error:
+        print(f"{error}; its run is redone", file=sys.stderr)
+        return False
+    except (ValueError, TypeError):  # a setting since removed or renamed: the run is stale
         return False
 
 
 def execute(todo, jobs, desc):
-    """Run `todo` in `jobs` worker processes under one progress bar."""
+    """Run `todo` in `jobs` worker processes under one progress bar; return how many this
+    process trained."""
     if not todo:
-        return
+        return 0
     # Spawned workers import numpy afresh, so these limits reach their BLAS.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
@@ -96,6 +103,7 @@ def execute(todo, jobs, desc):
     if trained < len(todo):
         print(f"{desc}: {len(todo) - trained} of {len(todo)} runs were claimed or finished by "
               f"another process", file=sys.stderr)
+    return trained
 
 
 def parse_shard(text):
@@ -132,7 +140,9 @@ def main():
     overrides = {k: v for k, v in [("epochs", args.epochs), ("train_size", args.limit_train)]
                  if v is not None}
     try:
-        sweep = load_sweep(args.sweep, overrides=overrides)
+        sweep = load_sweep(args.sweep, SWEEP_FILES, overrides=overrides)
+        # A bad log stops the sweep here, before any work, rather than being reset.
+        read_if_present(args.results / sweep.name / "sweep.json")
         args.shard = args.shard or shard_from_env(os.environ) or (0, 1)
     except ValueError as error:
         sys.exit(f"error: {error}")
@@ -142,14 +152,16 @@ def main():
     out_dir = args.results / sweep.name
     start = time.perf_counter()
     env = environment()  # the code the workers will import: taken once, before they start
-    chosen, grids = tune(sweep, names, out_dir, args, env) if sweep.tune else ({}, {})
+    chosen, grids, trained = tune(sweep, names, out_dir, args, env) if sweep.tune else ({}, {}, 0)
     if sweep.tune:
         names = [n for n in names if n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
     todo = pending(runs, out_dir, env)
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
-    execute(todo, args.jobs, sweep.name)
+    trained += execute(todo, args.jobs, sweep.name)
+    if not trained:  # nothing ran: the log (and git status) stay as they were
+        return
     log_invocation(out_dir, sweep, chosen, grids, args, overrides,
                    time.perf_counter() - start, env)
 
@@ -158,19 +170,20 @@ def tune(sweep, names, out_dir, args, env):
     """Choose each configuration's eta by the rule of nielsen_net.tuning, growing its grid
     (and running the new candidates) while the choice sits at an edge, at most MAX_EXTENSIONS
     times. `names`: this shard's configurations. Returns ({configuration: chosen eta},
-    {configuration: the grid it was chosen on}); configurations waiting for tuning runs another
-    process holds are left out of both."""
+    {configuration: the grid it was chosen on}, the number of runs trained); configurations
+    waiting for tuning runs another process holds are left out of both."""
     grids = {name: sorted(sweep.tune["eta"]) for name in sweep.tuned() if name in names}
-    chosen = {}
+    chosen, trained = {}, 0
     for extension in range(MAX_EXTENSIONS + 1):
         open_ = [name for name in grids if name not in chosen]
         jobs = [job for name in open_ for job in sweep.tuning_runs(name, grids[name])]
-        execute(pending(jobs, out_dir, env), args.jobs,
+        trained += execute(pending(jobs, out_dir, env), args.jobs,
                 f"{sweep.name}: tune eta" + (f" (grid grown {extension}x)" if extension else ""))
         for name in open_:
             results = {}
             for run_id, config in sweep.tuning_runs(name, grids[name]):
-                results.setdefault(config.eta, []).append(load_result(out_dir / f"{run_id}.json"))
+                path = out_dir / f"{run_id}.json"
+                results.setdefault(config.eta, []).append(read_if_present(path, RUN_FIELDS))
             if any(None in records for records in results.values()):
                 print(f"{name}: waiting for tuning runs another process holds", file=sys.stderr)
                 grids.pop(name)
@@ -187,7 +200,7 @@ def tune(sweep, names, out_dir, args, env):
     for name, other in sweep.eta_from.items():
         if name in names and other in chosen:
             chosen[name] = chosen[other]
-    return chosen, grids
+    return chosen, grids, trained
 
 
 def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env):
@@ -197,7 +210,7 @@ def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env)
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / ".sweep.json.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
+        manifest = read_if_present(out_dir / "sweep.json") or {"invocations": []}
         chosen = manifest.get("chosen_eta", {}) | chosen
         grids = manifest.get("tuning_grid", {}) | grids
         manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen,
@@ -207,7 +220,7 @@ def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env)
         manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
                                         "shard": list(args.shard), "overrides": overrides,
                                         "environment": env})
-        write_json(out_dir / "sweep.json", manifest)
+        write_record(out_dir / "sweep.json", manifest)
 
 
 if __name__ == "__main__":

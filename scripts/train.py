@@ -17,7 +17,8 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, run, write_json
+from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, run
+from nielsen_net.results import write_record
 from nielsen_net.mnist import load_mnist
 from nielsen_net.sweep import load_sweep
 
@@ -47,7 +48,7 @@ def config_from(args):
              if getattr(args, f.name) is not None}
     if args.sweep is None:
         return RunConfig.from_dict(flags)
-    sweep = load_sweep(args.sweep)
+    sweep = load_sweep(args.sweep, Path(__file__).resolve().parent / "sweeps")
     if args.run not in sweep.configurations:
         raise ValueError(f"sweep {sweep.name!r} has no configuration {args.run!r}; valid: "
                          f"{', '.join(sweep.configurations)}")
@@ -80,7 +81,7 @@ def main():
     result["environment"] = env
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or DEFAULT_OUT_DIR / f"{stamp}.json"
-    write_json(out, result)
+    write_record(out, result)
     history = result["history"]
     print(f"test accuracy {result['test_accuracy']:.4f} after {len(history['seconds'])} epochs"
           f"{' (diverged)' if history['diverged'] else ''}; "

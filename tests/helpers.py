@@ -1,9 +1,15 @@
-"""Shared test helpers: loading a script from scripts/ as a module."""
+"""Shared test helpers: loading a script from scripts/ as a module, and IDX files made by hand."""
 
 import importlib.util
+import struct
+import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
+SWEEPS = ROOT / "scripts" / "sweeps"
+sys.path.insert(0, str(ROOT / "scripts"))  # as when a script runs: its siblings import
 
 
 def load_script(name):
@@ -12,3 +18,21 @@ def load_script(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def idx_bytes(magic, array):
+    """IDX bytes: big-endian magic, one uint32 per dimension, then the uint8 data."""
+    return struct.pack(f">I{array.ndim}I", magic, *array.shape) + array.astype(np.uint8).tobytes()
+
+
+def tiny_set():
+    """(name -> IDX payload, name -> uint8 array) of a 5-train, 3-test MNIST look-alike."""
+    rng = np.random.default_rng(0)
+    arrays = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8),
+        "train-labels-idx1-ubyte": np.array([5, 0, 4, 1, 9], dtype=np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": np.array([7, 2, 1], dtype=np.uint8),
+    }
+    payloads = {name: idx_bytes(0x803 if a.ndim == 3 else 0x801, a) for name, a in arrays.items()}
+    return payloads, arrays

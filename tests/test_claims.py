@@ -12,6 +12,7 @@ from helpers import load_script
 from nielsen_net import claims
 from nielsen_net.claims import claim, lock_path, release
 from nielsen_net.experiment import RunConfig
+from nielsen_net.results import write_record
 
 sweep_script = load_script("sweep")
 
@@ -80,7 +81,7 @@ def test_the_runner_skips_a_run_another_process_holds(tmp_path):
 def test_the_runner_skips_a_run_finished_since_it_looked(tmp_path):
     path = tmp_path / "a,seed=0.json"
     config = RunConfig(sizes=[784, 8, 10])
-    path.write_text(json.dumps({"config": config.to_dict()}))
+    write_record(path, {"config": config.to_dict(), "history": {}})
     assert sweep_script.run_one(("a,seed=0", config, path, {})) is False
     assert not lock_path(path).exists()  # released
 
@@ -90,8 +91,7 @@ def test_two_sweep_processes_on_one_sweep_train_each_run_once(tmp_path):
     number of runs (each process reports what another process took)."""
     import re
     import numpy as np
-    from helpers import ROOT
-    from mnist_fixtures import idx_bytes
+    from helpers import ROOT, idx_bytes
     rng = np.random.default_rng(0)
     for name, n in (("train", 10_100), ("t10k", 50)):  # 100 training images after validation
         images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)

@@ -15,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from helpers import load_script
-from mnist_fixtures import mnist_dir, tiny  # noqa: F401 (fixtures)
 from nielsen_net import download
 from nielsen_net.download import DownloadError, download_mnist, ensure_mnist, verify
 

@@ -8,13 +8,14 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import ROOT, load_script
-from mnist_fixtures import idx_bytes
+from helpers import ROOT, SWEEPS, idx_bytes, load_script
 from nielsen_net import Network
 from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
 from nielsen_net.experiment import RunConfig, run
 from nielsen_net.mnist import MNIST, Split
+from nielsen_net.results import load_runs, read_record, write_record
 from nielsen_net.sweep import load_sweep, shard_configurations, shard_from_env
+from nielsen_net.tuning import choose_eta
 
 sweep_script = load_script("sweep")
 
@@ -149,20 +150,20 @@ def test_bad_sweep_files_fail_naming_the_problem(tmp_path, text, match):
 
 def test_unknown_sweep_name_lists_the_known_ones():
     with pytest.raises(ValueError, match="unknown sweep 'nope'; valid: .*activation_init"):
-        load_sweep("nope")
+        load_sweep("nope", SWEEPS)
 
 
 def test_the_committed_sweeps_run_enough_seeds():
-    activation_init = load_sweep("activation_init")
+    activation_init = load_sweep("activation_init", SWEEPS)
     assert len(activation_init.configurations) == 18
     assert all(len(seeds) >= 5 for seeds in activation_init.seeds.values())
-    assert all(len(seeds) >= 5 for seeds in load_sweep("fast98").seeds.values())
-    book = load_sweep("book")
+    assert all(len(seeds) >= 5 for seeds in load_sweep("fast98", SWEEPS).seeds.values())
+    book = load_sweep("book", SWEEPS)
     for name, checks in book.notes.items():
         if not any(check.get("float32") for check in checks):
             assert len(book.seeds[name]) >= 10, name
     for sweep in ("activation_init", "fast98"):
-        assert len(load_sweep(sweep).tune["seeds"]) >= 2
+        assert len(load_sweep(sweep, SWEEPS).tune["seeds"]) >= 2
 
 
 def test_eta_from_takes_a_tuned_configurations_eta(tmp_path):
@@ -177,18 +178,23 @@ def test_eta_from_takes_a_tuned_configurations_eta(tmp_path):
 
 # ----- the sweep runner --------------------------------------------------------------------------
 
-def test_pending_skips_finished_runs_and_redoes_stale_or_broken_ones(tmp_path):
+def test_pending_skips_finished_runs_and_redoes_stale_or_broken_ones(tmp_path, capsys):
     sweep = load_sweep(write_sweep(tmp_path, TINY_SWEEP))
     jobs = sweep.runs("activation=relu") + sweep.runs("activation=sigmoid")
     out = tmp_path / "out"
     (out / "runs").mkdir(parents=True)
     finished_id, finished_config = jobs[0]
-    (out / f"{finished_id}.json").write_text(json.dumps({"config": finished_config.to_dict()}))
+    write_record(out / f"{finished_id}.json", {"config": finished_config.to_dict(),
+                                                "history": {}})
     stale_id, stale_config = jobs[1]
-    (out / f"{stale_id}.json").write_text(json.dumps({"config": finished_config.to_dict()}))
+    write_record(out / f"{stale_id}.json", {"config": finished_config.to_dict(), "history": {}})
     (out / f"{jobs[2][0]}.json").write_text('{"config": {"siz')  # cut off mid-write
+    (out / f"{jobs[3][0]}.json").write_text('[]')  # not a record at all
     todo = [run_id for run_id, *_ in sweep_script.pending(jobs, out)]
     assert todo == [jobs[1][0], jobs[2][0], jobs[3][0]]
+    reported = capsys.readouterr().err
+    assert f"bad record {out / jobs[2][0]}.json" in reported and "redone" in reported
+    assert f"bad record {out / jobs[3][0]}.json: a JSON object was expected" in reported
 
 
 def test_a_setting_added_to_runconfig_does_not_redo_finished_runs(tmp_path):
@@ -196,7 +202,7 @@ def test_a_setting_added_to_runconfig_does_not_redo_finished_runs(tmp_path):
     old = config.to_dict()
     del old["test_each_epoch"]  # as written before that setting existed
     path = tmp_path / "run.json"
-    path.write_text(json.dumps({"config": old}))
+    write_record(path, {"config": old, "history": {}})
     assert sweep_script.finished(path, config)
 
 
@@ -226,14 +232,16 @@ def test_the_sweep_runner_resumes_without_redoing_finished_runs(tmp_path, fake_m
     assert "4 runs, 0 done, 4 to run" in run_sweep_cli(sweep_file, results, fake_mnist_dir)
     files = sorted((results / "tiny" / "runs").glob("*.json"))
     assert len(files) == 4
-    record = json.loads(files[0].read_text())
+    record = read_record(files[0])
     assert {"numpy", "python", "git_commit", "date"} <= set(record["environment"])
     kept = files[0].stat().st_mtime_ns
     files[1].unlink()  # as if that run had been interrupted
     assert "4 runs, 3 done, 1 to run" in run_sweep_cli(sweep_file, results, fake_mnist_dir)
     assert files[0].stat().st_mtime_ns == kept and files[1].exists()
-    manifest = json.loads((results / "tiny" / "sweep.json").read_text())
+    manifest = read_record(results / "tiny" / "sweep.json")
     assert len(manifest["invocations"]) == 2
+    run_sweep_cli(sweep_file, results, fake_mnist_dir)  # nothing left to run: nothing logged
+    assert read_record(results / "tiny" / "sweep.json") == manifest
 
 
 def test_tuning_grows_a_grid_whose_choice_sits_at_an_edge(tmp_path, fake_mnist_dir):
@@ -253,6 +261,7 @@ def test_tuning_grows_a_grid_whose_choice_sits_at_an_edge(tmp_path, fake_mnist_d
         assert record["test_accuracy"] is None and record["test_confusion"] is None
     runs = [json.loads(p.read_text()) for p in (results / "tiny" / "runs").glob("*.json")]
     assert [r["config"]["eta"] for r in runs] == [eta, eta]
+    assert eta == choose_eta(load_runs(results / "tiny", "tune")["activation=relu"])
 
 
 def test_the_runner_trains_eta_from_at_the_other_configurations_choice(tmp_path, fake_mnist_dir):

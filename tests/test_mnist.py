@@ -5,7 +5,7 @@ import gzip
 import numpy as np
 import pytest
 
-from mnist_fixtures import idx_bytes, mnist, mnist_dir, tiny, tiny_set  # noqa: F401 (fixtures)
+from helpers import idx_bytes, tiny_set
 from nielsen_net import mnist as mnist_module
 from nielsen_net.baselines import average_darkness, predict_darkness
 from nielsen_net.mnist import DEFAULT_DIR, PROJECT_ROOT, load_mnist, read_labels

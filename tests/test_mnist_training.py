@@ -2,7 +2,6 @@
 
 Skipped (with the reason) when the real data is absent.
 """
-from mnist_fixtures import mnist, mnist_dir  # noqa: F401 (fixtures)
 from nielsen_net import Network
 
 

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from nielsen_net import History, Network
-from nielsen_net.activations import OUTPUT_ACTIVATIONS, Softmax, hidden_activation
+from nielsen_net.activations import (HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Softmax,
+                                     hidden_activation)
 from nielsen_net.costs import COSTS
 
-HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
+HIDDEN = list(HIDDEN_ACTIVATIONS)  # a new activation is gradient-checked with no test edit
 PAIRS = [(cost.name, out) for cost in COSTS.values() for out in cost.outputs]
 
 

@@ -190,8 +190,7 @@ def test_a_diverged_run_records_no_test_accuracy():
 
 
 def test_rerun_check_counts_a_diverged_epoch_as_identical():
-    from helpers import load_script
-    comparable = load_script("rerun_check").comparable
+    from nielsen_net.results import strict as comparable  # rerun_check compares records so
     fresh = {"cost": [0.5, float("nan")], "deep": {"x": [float("nan")]}}
     assert comparable(fresh) == comparable({"cost": [0.5, None], "deep": {"x": [None]}})
     assert comparable(fresh) == comparable({"cost": [0.5, float("nan")], "deep": {"x": [None]}})

@@ -38,7 +38,7 @@ def test_the_comparison_ignores_timing_and_catches_any_other_difference(tmp_path
     (array / "runs" / "b.json").unlink()
     assert check.compare(single, array, 3) == [
         "runs/b.json: only in the single-process run", "runs/a.json: records differ",
-        "chosen etas differ: {'a': 0.1} vs {'a': 0.3}",
+        "chosen_eta differs: {'a': 0.1} vs {'a': 0.3}",
         "sweep.json logs 2 invocations for 3 tasks: concurrent tasks lost each other's entries"]
 
 

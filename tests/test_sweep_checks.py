@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, SWEEPS
 from nielsen_net.experiment import RunConfig
 from nielsen_net.sweep import RUN_NAME_PATTERN, check_name, load_sweep
 
@@ -35,7 +35,7 @@ def test_names_that_would_leave_the_results_folder_are_refused(tmp_path, text, m
 
 def test_the_name_pattern_takes_every_committed_name():
     for name in ("book", "activation_init"):
-        sweep = load_sweep(name)
+        sweep = load_sweep(name, SWEEPS)
         assert RUN_NAME_PATTERN.fullmatch(sweep.name)
         assert all(RUN_NAME_PATTERN.fullmatch(c) for c in sweep.configurations)
     assert check_name("run", "sizes=784-30-10,eta=1e-05") == "sizes=784-30-10,eta=1e-05"

@@ -1,0 +1,231 @@
+"""Every figure the report states, as plain functions on run records.
+
+A run record is the dict a sweep writes for each run (see `results.py`): its `config`,
+`history`, `diagnostics` and test accuracy. Numbers come out in percent where the report
+prints percent. A non-finite value (stored as null) reads as NaN.
+
+Left out: reading files (`results.py`) and wording or drawing (the scripts).
+"""
+
+import numpy as np
+
+
+def numbers(values):
+    """`values` (lists, possibly with None for a non-finite number) as a float array."""
+    return np.array(values, dtype=float)
+
+
+def measure(record, name):
+    """One figure of a run, in percent (NaN if the run has none):
+    peak / final / epoch1: evaluation accuracy at the best, last or first epoch;
+    final_training: training accuracy after the last epoch; test: test accuracy after training;
+    test_at_best_validation: test accuracy at the epoch of best evaluation accuracy."""
+    if name == "test":
+        return 100 * float(numbers(record["test_accuracy"]))
+    history = record["history"]
+    evaluation = numbers(history["evaluation_accuracy"])
+    if len(evaluation) == 0 or np.isnan(evaluation).all():
+        return float("nan")
+    value = {
+        "peak": lambda: np.nanmax(evaluation),
+        "final": lambda: evaluation[-1],
+        "epoch1": lambda: evaluation[0],
+        "final_training": lambda: numbers(history["training_accuracy"])[-1],
+        "test_at_best_validation": lambda: numbers(record["test_accuracy_per_epoch"])[
+            int(np.nanargmax(evaluation))],
+    }[name]()
+    return 100 * float(value)
+
+
+def best_epoch(record):
+    """The 1-based epoch of the best evaluation accuracy."""
+    return int(np.nanargmax(numbers(record["history"]["evaluation_accuracy"]))) + 1
+
+
+def stack(rows):
+    """Per-epoch lists of one value or of one value per layer, over seeds, as one array
+    (n_seeds, n_epochs[, n_layers]), NaN-padded where a diverged run stopped early."""
+    arrays = [numbers(row) for row in rows]
+    out = np.full((len(arrays), max(map(len, arrays))) + arrays[0].shape[1:], np.nan)
+    for i, array in enumerate(arrays):
+        out[i, :len(array)] = array
+    return out
+
+
+def curve(records, series):
+    """A History series stacked over seeds, (n_seeds, n_epochs); e.g. "evaluation_accuracy"."""
+    return stack([r["history"][series] for r in records])
+
+
+def spread(values):
+    """{mean, std, min, max, n} of the finite values (std with ddof=1; 0 for one value)."""
+    values = numbers(values)
+    finite = values[np.isfinite(values)]
+    if len(finite) == 0:
+        return {"mean": float("nan"), "std": float("nan"), "min": float("nan"),
+                "max": float("nan"), "n": 0}
+    return {"mean": float(finite.mean()),
+            "std": float(finite.std(ddof=1)) if len(finite) > 1 else 0.0,
+            "min": float(finite.min()), "max": float(finite.max()), "n": len(finite)}
+
+
+def dead_percent(record, epoch=-1):
+    """Dead hidden units after `epoch` (0 = initialisation), % averaged over hidden layers."""
+    return 100 * float(np.mean(numbers(record["diagnostics"]["dead_fraction"][epoch])))
+
+
+def summary(records):
+    """A configuration's figures over its seeds: spreads (`spread`) of test, epoch1, final
+    and peak accuracy and of dead units at initialisation and at the end (all runs, and only
+    the runs that did not diverge: a diverged run's NaN weights make every unit look dead);
+    the mean best epoch and seconds per epoch; the number of seeds and of diverged runs."""
+    finished = [r for r in records if not r["history"]["diverged"]]
+    return {
+        "n": len(records),
+        "diverged": sum(bool(r["history"]["diverged"]) for r in records),
+        "test": spread([measure(r, "test") for r in records]),
+        **{name: spread([measure(r, name) for r in records])
+           for name in ("epoch1", "final", "peak")},
+        "dead_init": spread([dead_percent(r, 0) for r in records]),
+        "dead_end": spread([dead_percent(r) for r in records]),
+        "dead_end_finished": spread([dead_percent(r) for r in finished]),
+        "best_epoch": float(np.mean([best_epoch(r) for r in records])),
+        "seconds_per_epoch": float(np.mean([r["seconds"]["train_per_epoch"]
+                                            for r in records])),
+    }
+
+
+# ----- verdicts against the book ------------------------------------------------------------------
+
+TOLERANCE = 0.3        # percentage points: the verdict's widening of our range over seeds
+GRADIENT_FACTOR = 1.5  # for gradient norms: our range widened by this factor either way
+
+
+def verdict(check, records, runs):
+    """Whether our runs reproduce one figure of the book. `check` is a `book` note of the
+    sweep file ({measure, value, relation, other}); `runs` maps configuration -> records, for
+    `above_run`. Returns {ours: spread, difference, other (spread or None), verdict}:
+    approx: the book's number lies in our range over seeds widened by TOLERANCE points;
+    above / below: every seed is over / under it, up to TOLERANCE;
+    above_run: our mean ends higher than the mean of configuration `other`."""
+    what, relation = check["measure"], check.get("relation", "approx")
+    ours = spread([measure(r, what) for r in records])
+    if relation == "above_run":
+        other = spread([measure(r, what) for r in runs[check["other"]]])
+        return {"ours": ours, "other": other, "difference": ours["mean"] - other["mean"],
+                "verdict": _word(ours["mean"] > other["mean"])}
+    value = check["value"]
+    ok = {"approx": ours["min"] - TOLERANCE <= value <= ours["max"] + TOLERANCE,
+          "above": ours["min"] + TOLERANCE >= value,
+          "below": ours["max"] - TOLERANCE <= value}[relation]
+    return {"ours": ours, "other": None, "difference": ours["mean"] - value,
+            "verdict": _word(ok)}
+
+
+def gradient_verdict(check, records):
+    """The per-layer bias-gradient norms at initialisation against the book's `value` list:
+    reproduced if each book value lies in our range over seeds widened by GRADIENT_FACTOR
+    either way. Returns {mean, min, max (per layer), verdict}."""
+    norms = numbers([r["diagnostics"]["bias_gradient_norms"][0] for r in records])  # (seeds, L)
+    low, high = norms.min(axis=0), norms.max(axis=0)
+    ok = all(lo / GRADIENT_FACTOR <= v <= hi * GRADIENT_FACTOR
+             for v, lo, hi in zip(check["value"], low, high))
+    return {"mean": norms.mean(axis=0), "min": low, "max": high, "verdict": _word(ok)}
+
+
+def _word(ok):
+    return "reproduced" if ok else "differs"
+
+
+# ----- speed of learning --------------------------------------------------------------------------
+
+def epochs_to(record, target):
+    """(epochs, training seconds) until the evaluation accuracy first reaches `target` (a
+    fraction), or None if it never does."""
+    hit = np.flatnonzero(numbers(record["history"]["evaluation_accuracy"]) >= target)
+    if len(hit) == 0:
+        return None
+    return int(hit[0]) + 1, float(sum(record["history"]["seconds"][:hit[0] + 1]))
+
+
+def reaching(records, target):
+    """{epochs, seconds (spreads over the seeds that reached `target`), reached, n}."""
+    hits = [h for h in (epochs_to(r, target) for r in records) if h]
+    return {"epochs": spread([e for e, _ in hits]), "seconds": spread([s for _, s in hits]),
+            "reached": len(hits), "n": len(records)}
+
+
+def fastest(reached):
+    """The configuration of {configuration: `reaching`} whose every seed reached the target
+    in the fewest seconds on average, or None if no configuration had every seed reach it."""
+    every = [n for n, r in reached.items() if r["reached"] == r["n"]]
+    return min(every, key=lambda n: reached[n]["seconds"]["mean"]) if every else None
+
+
+# ----- gradients across depth ---------------------------------------------------------------------
+
+RATIO_BAND = 10         # first/last gradient ratio outside [1/RATIO_BAND, RATIO_BAND]: a class
+KEEPS_LEARNING = 90.0   # % final validation accuracy, with the ratio in the band: "kept"
+
+
+def gradient_ratio(record, epoch):
+    """First over last hidden layer's bias-gradient norm after `epoch` (0 = initialisation);
+    NaN where a layer has no gradient (dead or diverged)."""
+    norms = numbers(record["diagnostics"]["bias_gradient_norms"][epoch])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(norms[0] / norms[-1])
+
+
+def gradient_class(ratio_init, ratio_end, final_accuracy):
+    """"vanishing" (the first layer's gradient under 1/RATIO_BAND of the last's at
+    initialisation), "exploding" (over RATIO_BAND times), "kept" (within the band at
+    initialisation and at the end, and a final accuracy over KEEPS_LEARNING %) or None."""
+    if ratio_init < 1 / RATIO_BAND:
+        return "vanishing"
+    if ratio_init > RATIO_BAND:
+        return "exploding"
+    if (1 / RATIO_BAND <= ratio_init <= RATIO_BAND and 1 / RATIO_BAND <= ratio_end <= RATIO_BAND
+            and final_accuracy > KEEPS_LEARNING):
+        return "kept"
+    return None
+
+
+# ----- dead units ---------------------------------------------------------------------------------
+
+DEAD_BUCKETS = ("under 10%", "10-50%", "over 50%")
+DEAD_AT_INIT = 5.0  # %: a configuration "starts with dead units" above this
+
+
+def dead_bucket(percent):
+    """Which of DEAD_BUCKETS a run with `percent` of its hidden units dead falls in."""
+    return DEAD_BUCKETS[0] if percent < 10 else DEAD_BUCKETS[1] if percent <= 50 else \
+        DEAD_BUCKETS[2]
+
+
+def test_by_dead_bucket(runs, activation="relu"):
+    """{bucket: [test accuracy %]} of the `activation` runs (each seed apart, diverged runs
+    left out) by the share of their hidden units dead at the end."""
+    groups = {bucket: [] for bucket in DEAD_BUCKETS}
+    for records in runs.values():
+        for r in records:
+            if r["config"]["activation"] == activation and not r["history"]["diverged"]:
+                groups[dead_bucket(dead_percent(r))].append(measure(r, "test"))
+    return groups
+
+
+# ----- anomaly scores -----------------------------------------------------------------------------
+
+def roc_curve(scores, positive):
+    """(false positive rates, true positive rates) as the threshold falls through `scores`."""
+    order = np.argsort(-scores, kind="stable")
+    hits = positive[order]
+    tpr = np.concatenate([[0], np.cumsum(hits) / hits.sum()])
+    fpr = np.concatenate([[0], np.cumsum(~hits) / (~hits).sum()])
+    return fpr, tpr
+
+
+def roc_auc(scores, positive):
+    """P(score of a random positive > score of a random negative), ties counting half."""
+    diff = scores[positive][:, None] - scores[~positive][None, :]  # (n_pos, n_neg)
+    return float(np.mean((diff > 0) + 0.5 * (diff == 0)))
+

@@ -1,0 +1,152 @@
+"""The analysis layer on small hand-made records: each figure and verdict the report states."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nielsen_net import analysis
+
+CONFIG = {"sizes": [784, 30, 30, 10], "activation": "relu", "eta": 3.0, "evaluate": "test"}
+
+
+def record(curve, seed=0, dead=((0.0, 0.0), (0.2, 0.4)), norms=((0.1, 1.0), (1.0, 2.0)),
+           diverged=False, seconds=None, test=None):
+    """A run record: `curve` is the evaluation accuracy per epoch (fractions)."""
+    return {"config": CONFIG | {"seed": seed},
+            "history": {"evaluation_accuracy": curve, "training_accuracy": curve,
+                        "seconds": seconds or [2.0] * len(curve), "diverged": diverged},
+            "diagnostics": {"dead_fraction": [list(d) for d in dead],
+                            "bias_gradient_norms": [list(n) for n in norms]},
+            "test_accuracy": curve[-1] if test is None else test,
+            "seconds": {"train_per_epoch": 2.0}}
+
+
+SEEDS = [record([0.90, 0.952, 0.950]), record([0.91, 0.948, 0.945], seed=1)]  # peaks 95.2, 94.8
+
+
+def test_measures_read_the_stated_epoch_in_percent_and_null_as_nan():
+    r = record([0.5, 0.9, None, 0.8])  # None: a non-finite value stored as null
+    assert analysis.measure(r, "peak") == 90.0
+    assert analysis.measure(r, "final") == 80.0
+    assert analysis.measure(r, "epoch1") == 50.0
+    assert analysis.best_epoch(r) == 2
+    assert math.isnan(analysis.measure(record([None]), "peak"))
+
+
+def test_spread_uses_only_finite_values():
+    s = analysis.spread([1.0, 3.0, float("nan"), None])
+    assert s == {"mean": 2.0, "std": pytest.approx(math.sqrt(2)), "min": 1.0, "max": 3.0, "n": 2}
+    assert analysis.spread([None])["n"] == 0
+
+
+def test_curves_of_runs_that_stopped_early_are_padded_with_nan():
+    stacked = analysis.curve([record([0.1, 0.2, 0.3]), record([0.5])], "evaluation_accuracy")
+    assert stacked.shape == (2, 3)
+    assert np.isnan(stacked[1, 1:]).all() and stacked[1, 0] == 0.5
+
+
+def test_summary_leaves_diverged_runs_out_of_the_dead_units_only():
+    runs = [record([0.9]), record([0.1], seed=1, diverged=True, dead=((0, 0), (1, 1)))]
+    s = analysis.summary(runs)
+    assert (s["n"], s["diverged"]) == (2, 1)
+    assert s["dead_end"]["mean"] == pytest.approx(65.0)          # (30 + 100) / 2
+    assert s["dead_end_finished"]["mean"] == pytest.approx(30.0)
+    assert s["test"]["mean"] == pytest.approx(50.0)
+
+
+@pytest.mark.parametrize("value,verdict", [
+    (95.0, "reproduced"),   # inside [94.8, 95.2]
+    (95.49, "reproduced"),  # within 0.3 points above the best seed
+    (94.51, "reproduced"),  # within 0.3 points below the worst seed
+    (95.6, "differs"),
+    (94.4, "differs"),
+])
+def test_approx_verdict_widens_the_range_over_seeds_by_the_tolerance(value, verdict):
+    v = analysis.verdict({"measure": "peak", "value": value}, SEEDS, {})
+    assert v["verdict"] == verdict
+    assert v["difference"] == pytest.approx(95.0 - value)
+    assert (v["ours"]["min"], v["ours"]["max"], v["ours"]["n"]) == pytest.approx((94.8, 95.2, 2))
+
+
+@pytest.mark.parametrize("relation,value,verdict", [
+    ("above", 94.7, "reproduced"), ("above", 95.0, "differs"),
+    ("below", 95.4, "reproduced"), ("below", 94.6, "differs"),
+])
+def test_above_and_below_hold_for_every_seed_up_to_the_tolerance(relation, value, verdict):
+    check = {"measure": "final", "value": value, "relation": relation}
+    assert analysis.verdict(check, SEEDS, {})["verdict"] == verdict  # finals 95.0 and 94.5
+
+
+def test_above_run_compares_means():
+    check = {"measure": "final", "relation": "above_run", "other": "low"}
+    low = [record([0.5, 0.6, 0.7])]
+    assert analysis.verdict(check, SEEDS, {"low": low})["verdict"] == "reproduced"
+    assert analysis.verdict(check, low, {"low": SEEDS})["verdict"] == "differs"
+
+
+def test_gradient_verdict_widens_each_layer_by_the_factor():
+    runs = [record([0.9], norms=((0.1, 1.0),)), record([0.9], seed=1, norms=((0.2, 2.0),))]
+    assert analysis.gradient_verdict({"value": [0.3, 1.0]}, runs)["verdict"] == "reproduced"
+    assert analysis.gradient_verdict({"value": [0.31, 1.0]}, runs)["verdict"] == "differs"
+    assert analysis.gradient_verdict({"value": [0.1, 0.6]}, runs)["verdict"] == "differs"
+
+
+def test_epochs_to_target_counts_epochs_and_training_seconds_up_to_the_first_hit():
+    r = record([0.97, 0.981, 0.975, 0.99], seconds=[1.0, 2.0, 4.0, 8.0])
+    assert analysis.epochs_to(r, 0.98) == (2, 3.0)
+    assert analysis.epochs_to(record([0.97, None]), 0.98) is None
+    reached = {"a": analysis.reaching([r, record([0.99], seconds=[5.0])], 0.98),
+               "b": analysis.reaching([r, record([0.5])], 0.98),     # one seed never gets there
+               "c": analysis.reaching([record([0.99], seconds=[4.0])], 0.98)}
+    assert reached["b"]["reached"] == 1 and reached["a"]["seconds"]["mean"] == 4.0
+    assert analysis.fastest(reached) == "a"  # 4.0 s on average, c's one run took 4.0 too: tie
+    assert analysis.fastest({"b": reached["b"]}) is None
+
+
+@pytest.mark.parametrize("r0,r1,accuracy,expected", [
+    (0.05, 1.0, 95.0, "vanishing"),
+    (20.0, 1.0, 95.0, "exploding"),
+    (1.0, 0.5, 95.0, "kept"),
+    (1.0, 0.05, 95.0, None),   # vanishes during training
+    (1.0, 1.0, 80.0, None),    # does not learn well enough
+    (float("nan"), 1.0, 95.0, None),
+])
+def test_gradient_classes(r0, r1, accuracy, expected):
+    assert analysis.gradient_class(r0, r1, accuracy) == expected
+
+
+def test_gradient_ratio_is_first_over_last_and_nan_without_gradient():
+    r = record([0.9], norms=((0.1, 1.0), (0.0, 0.0)))
+    assert analysis.gradient_ratio(r, 0) == pytest.approx(0.1)
+    assert math.isnan(analysis.gradient_ratio(r, -1))
+
+
+def test_dead_buckets_and_the_test_accuracy_in_each():
+    assert [analysis.dead_bucket(p) for p in (0, 9.9, 10, 50, 50.1)] == [
+        "under 10%", "under 10%", "10-50%", "10-50%", "over 50%"]
+    runs = {"a": [record([0.9], dead=((0, 0), (0.8, 0.8))),
+                  record([0.95], seed=1, dead=((0, 0), (0.0, 0.1))),
+                  record([0.1], seed=2, dead=((0, 0), (1, 1)), diverged=True)]}
+    assert analysis.test_by_dead_bucket(runs) == {"under 10%": [95.0], "10-50%": [],
+                                                  "over 50%": [90.0]}
+
+
+def test_auc_is_the_probability_a_positive_outscores_a_negative():
+    scores = np.array([0.1, 0.4, 0.35, 0.8])
+    positive = np.array([False, False, True, True])
+    # pairs (pos, neg): 0.35>0.1 yes, 0.35>0.4 no, 0.8>0.1 yes, 0.8>0.4 yes -> 3/4
+    assert analysis.roc_auc(scores, positive) == 0.75
+    assert analysis.roc_auc(np.ones(4), positive) == 0.5  # all tied: chance
+    assert analysis.roc_auc(-scores, positive) == 0.25
+
+
+def test_roc_curve_runs_from_origin_to_one_one_and_its_area_is_the_auc():
+    rng = np.random.default_rng(0)
+    scores = rng.random(200)
+    positive = rng.random(200) < scores  # informative scores
+    fpr, tpr = analysis.roc_curve(scores, positive)
+    assert (fpr[0], tpr[0], fpr[-1], tpr[-1]) == (0, 0, 1, 1)
+    assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+    area = np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2)
+    assert area == pytest.approx(analysis.roc_auc(scores, positive))
