@@ -95,46 +95,7 @@ def summary(records):
     }
 
 
-# ----- verdicts against the book ------------------------------------------------------------------
-
-TOLERANCE = 0.3        # percentage points: the verdict's widening of our range over seeds
-GRADIENT_FACTOR = 1.5  # for gradient norms: our range widened by this factor either way
-
-
-def verdict(check, records, runs):
-    """Whether our runs reproduce one figure of the book. `check` is a `book` note of the
-    sweep file ({measure, value, relation, other}); `runs` maps configuration -> records, for
-    `above_run`. Returns {ours: spread, difference, other (spread or None), verdict}:
-    approx: the book's number lies in our range over seeds widened by TOLERANCE points;
-    above / below: every seed is over / under it, up to TOLERANCE;
-    above_run: our mean ends higher than the mean of configuration `other`."""
-    what, relation = check["measure"], check.get("relation", "approx")
-    ours = spread([measure(r, what) for r in records])
-    if relation == "above_run":
-        other = spread([measure(r, what) for r in runs[check["other"]]])
-        return {"ours": ours, "other": other, "difference": ours["mean"] - other["mean"],
-                "verdict": _word(ours["mean"] > other["mean"])}
-    value = check["value"]
-    ok = {"approx": ours["min"] - TOLERANCE <= value <= ours["max"] + TOLERANCE,
-          "above": ours["min"] + TOLERANCE >= value,
-          "below": ours["max"] - TOLERANCE <= value}[relation]
-    return {"ours": ours, "other": None, "difference": ours["mean"] - value,
-            "verdict": _word(ok)}
-
-
-def gradient_verdict(check, records):
-    """The per-layer bias-gradient norms at initialisation against the book's `value` list:
-    reproduced if each book value lies in our range over seeds widened by GRADIENT_FACTOR
-    either way. Returns {mean, min, max (per layer), verdict}."""
-    norms = numbers([r["diagnostics"]["bias_gradient_norms"][0] for r in records])  # (seeds, L)
-    low, high = norms.min(axis=0), norms.max(axis=0)
-    ok = all(lo / GRADIENT_FACTOR <= v <= hi * GRADIENT_FACTOR
-             for v, lo, hi in zip(check["value"], low, high))
-    return {"mean": norms.mean(axis=0), "min": low, "max": high, "verdict": _word(ok)}
-
-
-def _word(ok):
-    return "reproduced" if ok else "differs"
+# The verdicts against the book, and every claim with an interval: verdicts.py (on stats.py).
 
 
 # ----- speed of learning --------------------------------------------------------------------------
@@ -155,11 +116,17 @@ def reaching(records, target):
             "reached": len(hits), "n": len(records)}
 
 
-def fastest(reached):
-    """The configuration of {configuration: `reaching`} whose every seed reached the target
-    in the fewest seconds on average, or None if no configuration had every seed reach it."""
+def ranked_by_epochs(reached):
+    """The configurations of {configuration: `reaching`} whose every seed reached the target,
+    fewest epochs (mean over seeds) first. Epochs, not seconds: seconds measured while runs
+    share the cores say more about the neighbours than about the method."""
     every = [n for n, r in reached.items() if r["reached"] == r["n"]]
-    return min(every, key=lambda n: reached[n]["seconds"]["mean"]) if every else None
+    return sorted(every, key=lambda n: reached[n]["epochs"]["mean"])
+
+
+def epochs_to_target(records, target):
+    """The epochs each seed needed to reach `target` (NaN for a seed that never did)."""
+    return [h[0] if h else float("nan") for h in (epochs_to(r, target) for r in records)]
 
 
 # ----- gradients across depth ---------------------------------------------------------------------
@@ -192,25 +159,7 @@ def gradient_class(ratio_init, ratio_end, final_accuracy):
 
 # ----- dead units ---------------------------------------------------------------------------------
 
-DEAD_BUCKETS = ("under 10%", "10-50%", "over 50%")
 DEAD_AT_INIT = 5.0  # %: a configuration "starts with dead units" above this
-
-
-def dead_bucket(percent):
-    """Which of DEAD_BUCKETS a run with `percent` of its hidden units dead falls in."""
-    return DEAD_BUCKETS[0] if percent < 10 else DEAD_BUCKETS[1] if percent <= 50 else \
-        DEAD_BUCKETS[2]
-
-
-def test_by_dead_bucket(runs, activation="relu"):
-    """{bucket: [test accuracy %]} of the `activation` runs (each seed apart, diverged runs
-    left out) by the share of their hidden units dead at the end."""
-    groups = {bucket: [] for bucket in DEAD_BUCKETS}
-    for records in runs.values():
-        for r in records:
-            if r["config"]["activation"] == activation and not r["history"]["diverged"]:
-                groups[dead_bucket(dead_percent(r))].append(measure(r, "test"))
-    return groups
 
 
 # ----- anomaly scores -----------------------------------------------------------------------------

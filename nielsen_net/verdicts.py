@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from . import stats
+from .analysis import measure
 
 UNLEARNED = 0.5      # a digit whose final test recall is below this counts as not learned
 LEARNED_ALL = 0      # the mode of runs that learned every digit
@@ -124,7 +125,7 @@ def offset(differences):
 
 # ----- the book's table: one row per check ------------------------------------------------------
 
-def summary(values):
+def distribution(values):
     """{n, mean, std, min, max} of the finite values; with n >= 2 also the 95% prediction
     interval for one new run (pi_lo, pi_hi) and the mean's interval (ci_lo, ci_hi)."""
     x = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
@@ -138,19 +139,18 @@ def summary(values):
     return out
 
 
-def book_row(check, records, runs, measure):
+def book_row(check, records, runs):
     """What the report states about one check of the book (an entry of a run's `book` list):
-    {peak, final, ours (on the book's measure): summaries, verdict and its details}.
-    `runs` holds every configuration's records (for `above_run`); `measure(record, name)`
-    reads a figure off a record in percent."""
+    {peak, final, ours (on the book's measure): distributions, verdict and its details}.
+    `runs` holds every configuration's records (for `above_run`)."""
     what, relation = check["measure"], check.get("relation", "approx")
-    row = {"check": check, "peak": summary([measure(r, "peak") for r in records]),
-           "final": summary([measure(r, "final") for r in records])}
+    row = {"check": check, "peak": distribution([measure(r, "peak") for r in records]),
+           "final": distribution([measure(r, "final") for r in records])}
     if what == "init_gradients":
         norms = [r["diagnostics"]["bias_gradient_norms"][0] for r in records]
         return row | check_gradients(check["value"], norms) | {"norms": norms}
     values = [measure(r, what) for r in records]
-    row["ours"] = summary(values)
+    row["ours"] = distribution(values)
     if relation == "above_run":
         other = [measure(r, what) for r in runs[check["other"]]]
         result = compare(values, other)

@@ -127,20 +127,15 @@ def run_record(peak, final, seed, trainer="network", unlearned=0):
         "diagnostics": {"bias_gradient_norms": [[0.004, 0.02]]}}
 
 
-def measure(record, name):
-    values = 100 * np.array(record["history"]["evaluation_accuracy"])
-    return {"peak": values.max(), "final": values[-1]}[name]
-
-
 def test_book_row_shows_peak_and_final_and_judges_the_books_measure():
     records = [run_record(95.2 + d, 94.0 + d, seed) for seed, d in enumerate(OURS) if seed < 8
                for d in [d - 95.2]]
-    row = verdicts.book_row({"row": "x", "measure": "final", "value": 94.0}, records, {}, measure)
+    row = verdicts.book_row({"row": "x", "measure": "final", "value": 94.0}, records, {})
     assert row["peak"]["mean"] == pytest.approx(np.mean(OURS[:8]))
     assert row["final"]["mean"] == pytest.approx(np.mean(OURS[:8]) - 1.2)
     assert row["ours"] == row["final"] and row["verdict"] == "reproduced"
     assert row["final"]["pi_lo"] < 94.0 < row["final"]["pi_hi"]
-    row = verdicts.book_row({"row": "x", "measure": "peak", "value": 94.0}, records, {}, measure)
+    row = verdicts.book_row({"row": "x", "measure": "peak", "value": 94.0}, records, {})
     assert row["verdict"] == "differs"
 
 
@@ -148,9 +143,9 @@ def test_book_row_above_run_is_a_comparison_of_two_configurations():
     a = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
     b = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
     check = {"row": "x", "measure": "final", "relation": "above_run", "other": "b"}
-    assert verdicts.book_row(check, a, {"b": b}, measure)["verdict"] == "reproduced"
-    assert verdicts.book_row(check, b, {"b": a}, measure)["verdict"] == "differs"
-    assert verdicts.book_row(check, a, {"b": a}, measure)["verdict"] == "not distinguishable"
+    assert verdicts.book_row(check, a, {"b": b})["verdict"] == "reproduced"
+    assert verdicts.book_row(check, b, {"b": a})["verdict"] == "differs"
+    assert verdicts.book_row(check, a, {"b": a})["verdict"] == "not distinguishable"
 
 
 def test_book_row_gradients():
@@ -158,7 +153,7 @@ def test_book_row_gradients():
     for s, r in enumerate(records):
         r["diagnostics"]["bias_gradient_norms"] = [[0.004 * (1 + 0.1 * s), 0.02 / (1 + 0.1 * s)]]
     row = verdicts.book_row({"row": "g", "measure": "init_gradients", "value": [0.0042, 0.019]},
-                            records, {}, measure)
+                            records, {})
     assert row["verdict"] == "reproduced" and len(row["intervals"]) == 2
 
 
