@@ -43,7 +43,8 @@ def run_one(job):
 
 
 def pending(jobs, out_dir, shard, env=None):
-    """The (run id, config, path, env) jobs of this shard whose result is missing or stale;
+    """The (run id, config, path, env) jobs of this shard whose result is missing or stale,
+    longest first, so the last minutes of a sweep do not leave cores idle behind one long run;
     `env` (the environment at the sweep's start) is recorded with each."""
     index, count = shard
     todo = []
@@ -51,7 +52,14 @@ def pending(jobs, out_dir, shard, env=None):
         path = out_dir / f"{run_id}.json"
         if k % count == index and not finished(path, config):
             todo.append((run_id, config, path, env))
-    return todo
+    return sorted(todo, key=lambda job: -work(job[1]))  # stable: ties keep the sweep's order
+
+
+def work(config):
+    """A run's length in arithmetic, up to a constant: epochs x images x parameters."""
+    parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(config.sizes[:-1],
+                                                                config.sizes[1:]))
+    return config.epochs * config.train_size * parameters
 
 
 def finished(path, config):
