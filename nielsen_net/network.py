@@ -4,7 +4,9 @@ Examples are rows: a mini-batch X has shape (m, n_in) and each layer computes th
 z = w a + b for all m examples at once as z = a @ w.T + b, shape (m, n_out). Backpropagation
 (BP1-BP4) then runs on whole (m, n) matrices with Hadamard products: no loop over examples.
 `SGD` computes each step in a `Workspace` allocated once per mini-batch size, and evaluates in
-chunks of EVAL_CHUNK rows, one forward pass giving both cost and accuracy.
+chunks of EVAL_CHUNK rows, one forward pass giving both cost and accuracy. Every computation
+runs under np.errstate(over="ignore"): a saturated sigmoid's exp(-z) overflows to inf on the
+way to its right limit, 0.
 
 Left out: printing, plotting and files other than `save`/`load` (the scripts do those);
 convolutions, dropout and other layer types.
@@ -94,7 +96,9 @@ class Network:
     def forward(self, X):
         """The forward half of backprop for the rows of X: the weighted inputs zs[l] and the
         activations activations[l] (activations[0] = X), each (m, sizes[l]) for its layer."""
-        return self._forward(self._inputs(X))
+        X = self._inputs(X)
+        with np.errstate(over="ignore"):
+            return self._forward(X)
 
     def predict(self, X):
         """The index of the largest output for each row: (m,) int."""
@@ -119,7 +123,8 @@ class Network:
         """The gradient of `cost(X, y)` (no L2 term): lists (nabla_b, nabla_w) shaped like
         `biases` and `weights`, for the whole batch at once."""
         X, Y = self._data(X, y)
-        return self._backprop(X, Y, 1 / len(X))
+        with np.errstate(over="ignore"):
+            return self._backprop(X, Y, 1 / len(X))
 
     def _forward(self, X, work=None):
         """`forward` for checked X, computed in the Workspace `work` (a new one if None)."""
@@ -128,7 +133,7 @@ class Network:
         activations[0] = X
         for l, (w, b, f) in enumerate(zip(self.weights, self.biases, self.layer_activations)):
             # (m, n_out): the book's w a, with examples as rows
-            z = np.matmul(activations[l], w.T, out=zs[l])
+            z = np.dot(activations[l], w.T, out=zs[l])
             z += b
             f.fn(z, out=activations[l + 1])
         return zs, activations
@@ -142,10 +147,10 @@ class Network:
         delta = self.output_error(zs[-1], activations[-1], Y, out=work.deltas[-1])  # (m, n_L)
         delta *= scale
         for l in range(len(zs) - 1, -1, -1):
-            delta.sum(axis=0, out=work.nabla_b[l])  # BP3: dC/db = delta  (n_out,)
-            np.matmul(delta.T, activations[l], out=work.nabla_w[l])  # BP4: dC/dw = delta a_in
+            np.add.reduce(delta, axis=0, out=work.nabla_b[l])  # BP3: dC/db = delta, summed
+            np.dot(delta.T, activations[l], out=work.nabla_w[l])  # BP4: dC/dw = delta a_in
             if l > 0:  # BP2: delta^l = (w^{l+1 T} delta^{l+1}) * sigma'(z^l)   (m, n_in)
-                delta = np.matmul(delta, self.weights[l], out=work.deltas[l - 1])
+                delta = np.dot(delta, self.weights[l], out=work.deltas[l - 1])
                 delta *= self.activation.prime(zs[l - 1], activations[l], out=work.primes[l - 1])
         return work.nabla_b, work.nabla_w
 
@@ -156,7 +161,8 @@ class Network:
         work = Workspace(self.sizes, min(EVAL_CHUNK, len(X)), self.dtype)
         for k in range(0, len(X), EVAL_CHUNK):
             rows = slice(k, k + EVAL_CHUNK)  # views, no copies
-            a = self._forward(X[rows], self._fits(work, X[rows]))[1][-1]
+            with np.errstate(over="ignore"):
+                a = self._forward(X[rows], self._fits(work, X[rows]))[1][-1]
             total += self.cost_function.total(a, Y[rows])
             correct += int(np.count_nonzero(a.argmax(axis=1) == labels[rows]))
         return total, correct
@@ -227,8 +233,8 @@ class Network:
                 # are a permutation, always in range: mode="clip" only spares numpy a buffer.
                 for k in range(0, n, mini_batch_size):
                     rows = order[k:k + mini_batch_size]
-                    X_k = np.take(X, rows, axis=0, out=X_batch[:len(rows)], mode="clip")
-                    Y_k = np.take(Y, rows, axis=0, out=Y_batch[:len(rows)], mode="clip")
+                    X_k = X.take(rows, axis=0, out=X_batch[:len(rows)], mode="clip")
+                    Y_k = Y.take(rows, axis=0, out=Y_batch[:len(rows)], mode="clip")
                     self.update_mini_batch(X_k, Y_k, eta, lmbda, n, mu, velocities,
                                            self._fits(work, rows))
                 history.seconds.append(time.perf_counter() - start)

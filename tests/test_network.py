@@ -1,6 +1,7 @@
 """The Network: gradients three ways, determinism, save/load, and the book's arithmetic."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -146,10 +147,23 @@ def test_softmax_backward_is_the_jacobian_transpose():
 
 def test_activations_are_stable_for_large_inputs():
     z = np.array([[-1e4, -800.0, 0.0, 800.0, 1e4]])
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
+    # Only the sigmoid's exp(-z) may overflow (to inf, giving its limit 0); callers silence it.
+    with np.errstate(over="ignore", invalid="raise", divide="raise"):
         for f in [hidden_activation(n) for n in HIDDEN] + list(OUTPUT_ACTIVATIONS.values()):
             assert np.isfinite(f.fn(z)).all()
         np.testing.assert_array_equal(hidden_activation("sigmoid").fn(z), [[0, 0, 0.5, 1, 1]])
+
+
+def test_a_saturated_network_computes_without_warnings():
+    net = Network([1, 2, 2], cost="cross_entropy", seed=0)
+    net.weights[0][:] = [[1e4], [-1e4]]
+    x, y = [[1.0], [-1.0]], [0, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(net.forward(x)[1][1], [[1, 0], [0, 1]])
+        assert np.isfinite(net.feedforward(x)).all() and np.isfinite(net.cost(x, y))
+        assert all(np.isfinite(g).all() for g in sum(net.backprop(x, y), []))
+        net.SGD((x, y), 1, 2, 0.1)
 
 
 def test_costs_stay_finite_when_outputs_saturate():
