@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
+import nielsen_net.network as network_module
 from nielsen_net import History, Network
 from nielsen_net.activations import OUTPUT_ACTIVATIONS, Softmax, hidden_activation
 from nielsen_net.costs import COSTS
@@ -230,6 +231,17 @@ def test_same_seed_gives_bit_identical_weights_and_history():
     assert without_seconds(ha) == without_seconds(hb)
     c, hc = train_small(8)
     assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+def test_evaluation_in_chunks_equals_one_pass(monkeypatch):
+    X, y = small_data(m=40)
+    net = Network([4, 5, 3], cost="cross_entropy", seed=0)
+    a = net.feedforward(X)
+    l2 = 0.5 * 0.3 / len(X) * sum(float(np.sum(w * w)) for w in net.weights)
+    monkeypatch.setattr(network_module, "EVAL_CHUNK", 3)  # 13 chunks of 3 and one of 1
+    assert net.evaluate(X, y) == int(np.sum(a.argmax(axis=1) == y))
+    assert net.cost(X, y, lmbda=0.3) == pytest.approx(
+        COSTS["cross_entropy"].fn(a, np.eye(3)[y]) + l2, rel=1e-13)
 
 
 def test_a_generator_seed_is_used_as_given():
