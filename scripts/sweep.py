@@ -117,7 +117,7 @@ def main():
     except ValueError as error:
         sys.exit(f"error: {error}")
     out_dir = args.results / sweep.name
-    start = time.perf_counter()
+    start, load_before = time.perf_counter(), os.getloadavg()
     env = environment()  # the code the workers will import: taken once, before they start
     chosen = {}
     if sweep.tune:
@@ -137,14 +137,17 @@ def main():
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
     execute(todo, args.jobs, sweep.name)
-    log_invocation(out_dir, sweep, chosen, args, overrides, time.perf_counter() - start, env)
+    load = {"before": load_before, "after": os.getloadavg()}
+    log_invocation(out_dir, sweep, chosen, args, overrides, time.perf_counter() - start, load,
+                   env)
 
 
-def log_invocation(out_dir, sweep, chosen, args, overrides, seconds, env):
-    """Append this invocation to <sweep>/sweep.json: its timing, jobs and chosen etas."""
+def log_invocation(out_dir, sweep, chosen, args, overrides, seconds, load, env):
+    """Append this invocation to <sweep>/sweep.json: its timing, the load averages around it
+    (whether the cores were idle), jobs and chosen etas."""
     manifest = load_result(out_dir / "sweep.json") or {"invocations": []}
     manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen}
-    manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
+    manifest["invocations"].append({"seconds": seconds, "load_average": load, "jobs": args.jobs,
                                     "shard": list(args.shard), "overrides": overrides,
                                     "environment": env})
     write_json(out_dir / "sweep.json", manifest)
