@@ -29,8 +29,8 @@ EVAL_CHUNK = 2000  # rows per forward pass when evaluating: large products, smal
 
 
 class Workspace:
-    """Every array that one forward and backward pass over m rows writes, allocated once.
-    SGD reuses one per mini-batch size instead of allocating a dozen arrays a step."""
+    """Every array that one forward and backward pass over m rows writes, allocated once:
+    SGD reuses one for all its full mini-batches instead of allocating a dozen arrays a step."""
 
     def __init__(self, sizes, m, dtype):
         def empty(*shape):
@@ -168,10 +168,10 @@ class Network:
         return total, correct
 
     @staticmethod
-    def _fits(work, X):
-        """`work` if it was made for as many rows as X has, else None (a last, smaller batch
-        gets new arrays)."""
-        return work if len(work.zs[0]) == len(X) else None
+    def _fits(work, rows):
+        """`work` if it was made for as many rows as `rows` holds, else None (a last, smaller
+        batch gets new arrays)."""
+        return work if len(work.zs[0]) == len(rows) else None
 
     def _metrics(self, X, Y, labels, lmbda):
         """(mean cost with the L2 term, accuracy) from one forward pass."""
@@ -260,7 +260,8 @@ class Network:
     def update_mini_batch(self, X, Y, eta, lmbda, n, mu=0.0, velocities=None, work=None):
         """One gradient step on the mini-batch (X, Y), (m, n_in) and (m, n_out); with `mu`,
         a momentum step that updates `velocities` (shaped like weights + biases) in place.
-        `work`: a Workspace for m rows to compute in (new arrays if None)."""
+        `work`: a Workspace for m rows to compute in (new arrays if None). Call it under
+        np.errstate(over="ignore"), as SGD does, to silence a saturated sigmoid's overflow."""
         # eta nabla C, with eta folded into BP1's delta: no pass over the nablas to scale them.
         step_b, step_w = self._backprop(X, Y, eta / len(X), work)
         if mu:

@@ -68,6 +68,7 @@ class Plan:
     """What every worker of one run measures."""
     sizes: list                # the nets, e.g. [[784, 30, 10]]
     repeats: int               # rounds
+    threads: list              # BLAS thread counts, each tried every round
     reference_examples: int    # rows the per-example references are timed on
     torch_examples_at_10: int  # rows PyTorch is timed on at mini-batch 10
 
@@ -481,11 +482,11 @@ def thread_counts():
     return sorted({1, n} | {2 ** i for i in range(1, n.bit_length()) if 2 ** i <= n})
 
 
-def run_rounds(plan, threads, torch_version):
+def run_rounds(plan, torch_version):
     """[(threads, worker output)]: every round runs each worker kind at each thread count."""
     rounds = []
     for r in range(plan.repeats):
-        for t in threads if r % 2 == 0 else threads[::-1]:
+        for t in plan.threads if r % 2 == 0 else plan.threads[::-1]:
             workers = {"numpy": (numpy_worker, plan, r)}
             if torch_version:
                 workers["torch"] = (torch_worker, plan, r, t)
@@ -507,7 +508,7 @@ def version(package):
 
 def parent(plan, quick, out):
     torch_version = version("torch")
-    threads = thread_counts()
+    threads = plan.threads
     print(f"{plan.repeats} rounds x BLAS threads {threads}. Ours: {N_TRAIN:,} images an epoch;"
           f" per-example references: timed on {plan.reference_examples:,} and scaled to"
           f" {N_TRAIN:,}; PyTorch: at mini-batch 10 timed on {plan.torch_examples_at_10:,} and"
@@ -515,7 +516,7 @@ def parent(plan, quick, out):
     if not torch_version:
         print("PyTorch: not installed, skipped (pip install -r requirements-bench.txt)")
     load_before, start = os.getloadavg(), time.perf_counter()
-    rounds = run_rounds(plan, threads, torch_version)
+    rounds = run_rounds(plan, torch_version)
     rates = {dt: {} for dt in DTYPES}  # GFLOP/s by thread count: the best of all rounds
     for t, worker_out in rounds:
         for dt, rate in worker_out.get("matmul_gflops", {}).items():
@@ -581,13 +582,16 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help=f"2 rounds, {HEADLINE} only, smaller subsets; writes {QUICK_OUT}")
     parser.add_argument("--repeats", type=int, help="rounds (default 5, or 2 with --quick)")
+    parser.add_argument("--threads", type=int, nargs="+", default=thread_counts(),
+                        help="BLAS thread counts to try (default: 1 and each power of two up to "
+                             "the cores; on a machine others share, 1)")
     parser.add_argument("--out", type=Path, help=f"where to write the JSON (default {OUT})")
     args = parser.parse_args()
     if args.quick:
-        plan = Plan([list(SIZES[0])], args.repeats or 2, 2_000, 5_000)
+        plan = Plan([list(SIZES[0])], args.repeats or 2, args.threads, 2_000, 5_000)
     else:
-        plan = Plan([list(s) for s in SIZES], args.repeats or 5, REFERENCE_EXAMPLES,
-                    TORCH_EXAMPLES_AT_10)
+        plan = Plan([list(s) for s in SIZES], args.repeats or 5, args.threads,
+                    REFERENCE_EXAMPLES, TORCH_EXAMPLES_AT_10)
     parent(plan, args.quick, args.out or (QUICK_OUT if args.quick else OUT))
 
 
