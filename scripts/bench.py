@@ -12,16 +12,18 @@ is absent), for each size, mini-batch size and dtype of the grid:
   sigma'(z) from z, a new array per summed gradient), written here, not copied;
 - reference_tuned: the same loop at its best (a (1 - a), gradients summed in place), so the
   ratio does not rest on the book's waste; both timed on REFERENCE_EXAMPLES and scaled;
-- PyTorch on the CPU when it is importable (`pip install -r requirements-bench.txt`), with the
+- PyTorch on the CPU when it is installed (`pip install -r requirements-bench.txt`), with the
   data preloaded as tensors and gathered by index: torch.optim.SGD, and a hand-written in-place
   step (its faster form); at mini-batch 10 timed on TORCH_EXAMPLES_AT_10 and scaled.
 
 A BLAS thread count only takes effect before numpy loads, so every measurement runs in a worker
 process spawned (as scripts/sweep.py does) with OPENBLAS/OMP/MKL_NUM_THREADS set. Each round
-starts a numpy worker and a
-PyTorch worker per thread count (the order alternating between rounds) and each worker times
-every configuration once, so repeats interleave and a slow spell hits all trainers alike. Each
+starts a numpy worker and a PyTorch worker per thread count (`--threads`; the order alternating
+between rounds) and each worker times every configuration once, so repeats interleave and a
+slow spell hits all trainers alike; ours and the fused loop alternate within each worker. Each
 trainer is quoted at its best thread count (lowest median); ratios are medians of the same run.
+Each target the issues set is checked, and one that is missed records its floor: for PyTorch,
+the ratio the fused loop reaches; for monitoring, the forward products alone at the BLAS peak.
 Numpy workers also measure the large matrix-multiply rate that turns an epoch's floating-point
 work into a floor and what monitoring costs (one epoch at mini-batch 10 scored on the 50,000
 training and 10,000 validation images, against that epoch's training time), and memory workers
