@@ -57,7 +57,7 @@ data: $(STAMP)  ## download and verify MNIST into data/mnist (or only verify the
 baseline: data  ## the book's average-darkness baseline -> results/baseline_darkness.json
 	$(PY) scripts/baseline_darkness.py
 
-bench: data  ## time epochs against the per-example reference (and PyTorch if installed) -> results/bench.json
+bench: data  ## time epochs against a hand-fused loop, the per-example reference and PyTorch (if installed) -> results/bench.json
 	$(PY) scripts/bench.py
 
 sweep: data  ## run one sweep: make sweep SWEEP=name [JOBS=n]

@@ -18,7 +18,7 @@ import numpy as np
 
 def dead_fraction(net, X):
     """[fraction of dead units of each hidden layer]; X is (m, sizes[0])."""
-    zs, activations = net._forward(net._inputs(X))
+    zs, activations = net.forward(X)
     return [float(np.mean(np.all(net.activation.prime(z, a) == 0, axis=0)))
             for z, a in zip(zs[:-1], activations[1:-1])]
 

@@ -3,6 +3,10 @@
 Examples are rows: a mini-batch X has shape (m, n_in) and each layer computes the book's
 z = w a + b for all m examples at once as z = a @ w.T + b, shape (m, n_out). Backpropagation
 (BP1-BP4) then runs on whole (m, n) matrices with Hadamard products: no loop over examples.
+`SGD` computes each step in a `Workspace` allocated once per mini-batch size, and evaluates in
+chunks of EVAL_CHUNK rows, one forward pass giving both cost and accuracy. Every computation
+runs under np.errstate(over="ignore"): a saturated sigmoid's exp(-z) overflows to inf on the
+way to its right limit, 0.
 
 Left out: printing, plotting and files other than `save`/`load` (the scripts do those);
 convolutions, dropout and other layer types.
@@ -26,6 +30,23 @@ from .validation import (check_dtype, check_inputs, check_number, check_positive
 
 DIVERGENCE_BOUND = 1e6  # |parameter| beyond this counts as divergence; trained MNIST nets
                         # stay below 100
+
+EVAL_CHUNK = 2000  # rows per forward pass when evaluating: large products, small buffers
+
+
+class Workspace:
+    """Every array that one forward and backward pass over m rows writes, allocated once:
+    SGD reuses one for all its full mini-batches instead of allocating a dozen arrays a step."""
+
+    def __init__(self, sizes, m, dtype):
+        def empty(*shape):
+            return np.empty(shape, dtype)
+        self.zs = [empty(m, n) for n in sizes[1:]]
+        self.activations = [None] + [empty(m, n) for n in sizes[1:]]  # [0]: the input rows
+        self.deltas = [empty(m, n) for n in sizes[1:]]
+        self.primes = [empty(m, n) for n in sizes[1:-1]]  # sigma'(z) of the hidden layers
+        self.nabla_w = [empty(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.nabla_b = [empty(n) for n in sizes[1:]]
 
 
 class Network:
@@ -72,7 +93,14 @@ class Network:
 
     def feedforward(self, X):
         """The output activations a^L for the rows of X: (m, sizes[0]) -> (m, sizes[-1])."""
-        return self._forward(self._inputs(X))[1][-1]
+        return self.forward(X)[1][-1]
+
+    def forward(self, X):
+        """The forward half of backprop for the rows of X: the weighted inputs zs[l] and the
+        activations activations[l] (activations[0] = X), each (m, sizes[l]) for its layer."""
+        X = self._inputs(X)
+        with np.errstate(over="ignore"):
+            return self._forward(X)
 
     def predict(self, X):
         """The index of the largest output for each row: (m,) int."""
@@ -81,7 +109,7 @@ class Network:
     def evaluate(self, X, y):
         """The number of rows whose prediction matches `y` (the book's `evaluate`)."""
         X, Y = self._data(X, y)
-        return int((self._forward(X)[1][-1].argmax(axis=1) == Y.argmax(axis=1)).sum())
+        return self._scores(X, Y, Y.argmax(axis=1))[1]
 
     def accuracy(self, X, y):
         """The fraction of rows classified correctly."""
@@ -91,43 +119,67 @@ class Network:
         """Mean cost per example plus the book's L2 term 0.5 * lmbda / m * sum ||w||^2."""
         check_positive("lmbda", lmbda, allow_zero=True)
         X, Y = self._data(X, y)
-        return self._metrics(X, Y, lmbda)[0]
+        return self._metrics(X, Y, Y.argmax(axis=1), lmbda)[0]
 
     def backprop(self, X, y):
         """The gradient of `cost(X, y)` (no L2 term): lists (nabla_b, nabla_w) shaped like
         `biases` and `weights`, for the whole batch at once."""
-        return self._backprop(*self._data(X, y))
+        X, Y = self._data(X, y)
+        with np.errstate(over="ignore"):
+            return self._backprop(X, Y, 1 / len(X))
 
-    def _forward(self, X):
-        """The forward half of backprop: the weighted inputs zs[l] and the activations
-        activations[l] (activations[0] = X), each (m, sizes[l]) for its layer."""
-        zs, activations = [], [X]
-        for w, b, f in zip(self.weights, self.biases, self.layer_activations):
-            z = activations[-1] @ w.T  # (m, n_out): the book's w a, with examples as rows
+    def _forward(self, X, work=None):
+        """`forward` for checked X, computed in the Workspace `work` (a new one if None)."""
+        work = work or Workspace(self.sizes, len(X), self.dtype)
+        zs, activations = work.zs, work.activations
+        activations[0] = X
+        for l, (w, b, f) in enumerate(zip(self.weights, self.biases, self.layer_activations)):
+            # (m, n_out): the book's w a, with examples as rows
+            z = np.dot(activations[l], w.T, out=zs[l])
             z += b
-            zs.append(z)
-            activations.append(f.fn(z))
+            f.fn(z, out=activations[l + 1])
         return zs, activations
 
-    def _backprop(self, X, Y):
-        zs, activations = self._forward(X)
-        # BP1, divided by m once here so every nabla below is already a mean over the batch.
-        delta = self.output_error(zs[-1], activations[-1], Y) / len(X)  # (m, n_L)
-        nabla_b, nabla_w = [None] * len(zs), [None] * len(zs)
+    def _backprop(self, X, Y, scale, work=None):
+        """The gradient of the summed cost over the rows of (X, Y), times `scale` (1/m gives
+        the mean; SGD passes eta/m, so its step needs no pass of its own), in `work`."""
+        work = work or Workspace(self.sizes, len(X), self.dtype)
+        zs, activations = self._forward(X, work)
+        # BP1, scaled once here so every nabla below is already scaled.
+        delta = self.output_error(zs[-1], activations[-1], Y, out=work.deltas[-1])  # (m, n_L)
+        delta *= scale
         for l in range(len(zs) - 1, -1, -1):
-            nabla_b[l] = delta.sum(axis=0)  # BP3: dC/db = delta         (n_out,)
-            nabla_w[l] = delta.T @ activations[l]  # BP4: dC/dw = delta a_in  (n_out, n_in)
+            np.add.reduce(delta, axis=0, out=work.nabla_b[l])  # BP3: dC/db = delta, summed
+            np.dot(delta.T, activations[l], out=work.nabla_w[l])  # BP4: dC/dw = delta a_in
             if l > 0:  # BP2: delta^l = (w^{l+1 T} delta^{l+1}) * sigma'(z^l)   (m, n_in)
-                delta = delta @ self.weights[l]
-                delta *= self.activation.prime(zs[l - 1], activations[l])
-        return nabla_b, nabla_w
+                delta = np.dot(delta, self.weights[l], out=work.deltas[l - 1])
+                delta *= self.activation.prime(zs[l - 1], activations[l], out=work.primes[l - 1])
+        return work.nabla_b, work.nabla_w
 
-    def _metrics(self, X, Y, lmbda):
-        """(cost with the L2 term, accuracy) from one forward pass."""
-        a = self._forward(X)[1][-1]
+    def _scores(self, X, Y, labels):
+        """(summed cost, number of rows whose largest output is at `labels`), from one forward
+        pass in chunks of EVAL_CHUNK rows."""
+        total, correct = 0.0, 0
+        work = Workspace(self.sizes, min(EVAL_CHUNK, len(X)), self.dtype)
+        for k in range(0, len(X), EVAL_CHUNK):
+            rows = slice(k, k + EVAL_CHUNK)  # views, no copies
+            with np.errstate(over="ignore"):
+                a = self._forward(X[rows], self._fits(work, X[rows]))[1][-1]
+            total += self.cost_function.total(a, Y[rows])
+            correct += int(np.count_nonzero(a.argmax(axis=1) == labels[rows]))
+        return total, correct
+
+    @staticmethod
+    def _fits(work, rows):
+        """`work` if it was made for as many rows as `rows` holds, else None (a last, smaller
+        batch gets new arrays)."""
+        return work if len(work.zs[0]) == len(rows) else None
+
+    def _metrics(self, X, Y, labels, lmbda):
+        """(mean cost with the L2 term, accuracy) from one forward pass."""
+        total, correct = self._scores(X, Y, labels)
         l2 = 0.5 * lmbda / len(X) * sum(float(np.sum(w * w)) for w in self.weights)
-        accuracy = float(np.mean(a.argmax(axis=1) == Y.argmax(axis=1)))
-        return self.cost_function.fn(a, Y) + l2, accuracy
+        return total / len(X) + l2, correct / len(X)
 
     # ----- training --------------------------------------------------------------------------
 
@@ -162,6 +214,13 @@ class Network:
             evaluation_data = self._data(*self._pair(evaluation_data, "evaluation_data"),
                                          "evaluation_data ")
         n = len(X)
+        labels = Y.argmax(axis=1)
+        if evaluation_data is not None:
+            evaluation_data += (evaluation_data[1].argmax(axis=1),)
+        # Each mini-batch is gathered into the same two arrays and computed in one Workspace.
+        X_batch = np.empty((min(mini_batch_size, n), X.shape[1]), self.dtype)
+        Y_batch = np.empty((len(X_batch), Y.shape[1]), self.dtype)
+        work = Workspace(self.sizes, len(X_batch), self.dtype)
         history = History()
         velocities = [np.zeros_like(p) for p in self.weights + self.biases] if mu else None
         rule = NoImprovement(no_improvement_in)
@@ -173,13 +232,17 @@ class Network:
                 order = self.rng.permutation(n)
                 # Gather each mini-batch by its shuffled rows (contiguous, in cache) instead of
                 # first permuting a copy of all of X: with the full-size temporary that np.take
-                # made for it, that copy took 40% of an epoch and twice X's memory.
+                # made for it, that copy took 40% of an epoch and twice X's memory. The rows
+                # are a permutation, always in range: mode="clip" only spares numpy a buffer.
                 for k in range(0, n, mini_batch_size):
                     rows = order[k:k + mini_batch_size]
-                    self.update_mini_batch(X[rows], Y[rows], eta, lmbda, n, mu, velocities)
+                    X_k = X.take(rows, axis=0, out=X_batch[:len(rows)], mode="clip")
+                    Y_k = Y.take(rows, axis=0, out=Y_batch[:len(rows)], mode="clip")
+                    self.update_mini_batch(X_k, Y_k, eta, lmbda, n, mu, velocities,
+                                           self._fits(work, rows))
                 history.seconds.append(time.perf_counter() - start)
                 history.eta.append(eta)
-                self._monitor(history, (X, Y) if monitor_training else None,
+                self._monitor(history, (X, Y, labels) if monitor_training else None,
                               evaluation_data, lmbda)
                 bar.set_postfix(self._latest(history))
                 if on_epoch is not None:
@@ -197,28 +260,31 @@ class Network:
                         break
         return history
 
-    def update_mini_batch(self, X, Y, eta, lmbda, n, mu=0.0, velocities=None):
+    def update_mini_batch(self, X, Y, eta, lmbda, n, mu=0.0, velocities=None, work=None):
         """One gradient step on the mini-batch (X, Y), (m, n_in) and (m, n_out); with `mu`,
-        a momentum step that updates `velocities` (shaped like weights + biases) in place."""
-        nabla_b, nabla_w = self._backprop(X, Y)
+        a momentum step that updates `velocities` (shaped like weights + biases) in place.
+        `work`: a Workspace for m rows to compute in (new arrays if None). Call it under
+        np.errstate(over="ignore"), as SGD does, to silence a saturated sigmoid's overflow."""
+        # eta nabla C, with eta folded into BP1's delta: no pass over the nablas to scale them.
+        step_b, step_w = self._backprop(X, Y, eta / len(X), work)
         if mu:
-            for p, v, g in zip(self.weights + self.biases, velocities, nabla_w + nabla_b):
+            for p, v, g in zip(self.weights + self.biases, velocities, step_w + step_b):
                 if lmbda and p.ndim == 2:  # L2 acts on weights only
-                    g += lmbda / n * p
+                    g += eta * lmbda / n * p
                 v *= mu  # book eq. 107: v -> mu v - eta nabla C
-                v -= eta * g
+                v -= g
                 p += v   # book eq. 108: w -> w + v
             return
         decay = 1 - eta * lmbda / n  # L2 weight decay, book eq. 93
-        for w, b, nw, nb in zip(self.weights, self.biases, nabla_w, nabla_b):
+        for w, b, sw, sb in zip(self.weights, self.biases, step_w, step_b):
             if lmbda:
                 w *= decay
-            nw *= eta  # in place: saves allocating eta * nabla_w
-            w -= nw
-            nb *= eta
-            b -= nb
+            w -= sw
+            b -= sb
 
     def _monitor(self, history, training, evaluation, lmbda):
+        """Append cost and accuracy on `training` and `evaluation`, each (X, Y, labels) or
+        None, to the history."""
         if training is not None:
             cost, accuracy = self._metrics(*training, lmbda)
             history.training_cost.append(cost)

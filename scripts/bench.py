@@ -5,39 +5,48 @@ SGD, eta 0.5) on the first 50,000 MNIST training images (random data of that sha
 is absent), for each size, mini-batch size and dtype of the grid:
 
 - ours: `Network.SGD`, evaluation off, timed by its own per-epoch clock on all 50,000;
+- fused: the same mini-batch algorithm hand-fused into one loop (buffers allocated once,
+  `np.dot(..., out=)`, sigmoid in place, eta folded into the output delta), timed side by side
+  with ours: the numpy floor of the algorithm, a benchmark reference and not a second trainer;
 - reference: the book's per-example algorithm as network2.py has it (column vectors, `np.dot`,
   sigma'(z) from z, a new array per summed gradient), written here, not copied;
 - reference_tuned: the same loop at its best (a (1 - a), gradients summed in place), so the
   ratio does not rest on the book's waste; both timed on REFERENCE_EXAMPLES and scaled;
-- PyTorch on the CPU when it is importable (`pip install -r requirements-bench.txt`), with the
+- PyTorch on the CPU when it is installed (`pip install -r requirements-bench.txt`), with the
   data preloaded as tensors and gathered by index: torch.optim.SGD, and a hand-written in-place
   step (its faster form); at mini-batch 10 timed on TORCH_EXAMPLES_AT_10 and scaled.
 
 A BLAS thread count only takes effect before numpy loads, so every measurement runs in a worker
-process started with OPENBLAS/OMP/MKL_NUM_THREADS set. Each round starts a numpy worker and a
-PyTorch worker per thread count (the order alternating between rounds) and each worker times
-every configuration once, so repeats interleave and a slow spell hits all trainers alike. Each
+process spawned (as scripts/sweep.py does) with OPENBLAS/OMP/MKL_NUM_THREADS set. Each round
+starts a numpy worker and a PyTorch worker per thread count (`--threads`; the order alternating
+between rounds) and each worker times every configuration once, so repeats interleave and a
+slow spell hits all trainers alike; ours and the fused loop alternate within each worker. Each
 trainer is quoted at its best thread count (lowest median); ratios are medians of the same run.
+Each target the issues set is checked, and one that is missed records its floor: for PyTorch,
+the ratio the fused loop reaches; for monitoring, the forward products alone at the BLAS peak.
 Numpy workers also measure the large matrix-multiply rate that turns an epoch's floating-point
-work into a floor, and memory workers the peak resident set of loading MNIST and training one
-monitored epoch.
+work into a floor and what monitoring costs (one epoch at mini-batch 10 scored on the 50,000
+training and 10,000 validation images, against that epoch's training time), and memory workers
+the peak resident set of loading MNIST and training one monitored epoch.
 
 Left out: GPUs, and conclusions from a busy machine: quote a run made on idle cores.
 """
 import argparse
-import importlib.util
-import json
+import importlib.metadata
+import multiprocessing
 import os
 import resource
 import statistics
-import subprocess
-import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from nielsen_net import Network, load_mnist
+from nielsen_net import reference
 from nielsen_net.experiment import PROJECT_ROOT, environment
 from nielsen_net.results import write_record
 
@@ -51,8 +60,21 @@ TORCH_EXAMPLES_AT_10 = 10_000   # likewise PyTorch at mini-batch 10
 WARMUP_EXAMPLES = 1_000         # an untimed run before each timing: BLAS buffers, caches
 MATMUL_N = 2048                 # square matrices large enough to run at the BLAS peak
 HEADLINE = "784-30-10"
+MONITORED_SIZES = [784, 100, 10]  # the net whose monitoring cost has a target
 OUT = PROJECT_ROOT / "results" / "bench.json"
 QUICK_OUT = PROJECT_ROOT / "scratch" / "bench_quick.json"
+tqdm.set_lock(threading.RLock())  # as scripts/sweep.py: tqdm's default lock would leak a
+                                  # multiprocessing semaphore from each worker
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every worker of one run measures."""
+    sizes: list                # the nets, e.g. [[784, 30, 10]]
+    repeats: int               # rounds
+    threads: list              # BLAS thread counts, each tried every round
+    reference_examples: int    # rows the per-example references are timed on
+    torch_examples_at_10: int  # rows PyTorch is timed on at mini-batch 10
 
 
 def key(sizes, mbs, dtype):
@@ -66,55 +88,25 @@ def flops_per_epoch(sizes, n=N_TRAIN):
     return 2 * n * (2 * sum(products) + sum(products[1:]))
 
 
-def load_data(dtypes):
-    """{dtype: (X, y)}: the first 50,000 training images, X (50000, 784), y (50000,) labels."""
+def load_data(dtype):
+    """(training, validation, source): the first 50,000 MNIST training images and the 10,000
+    after them as (X, y) pairs in `dtype`, or random data of those shapes when MNIST is absent."""
     try:
-        train = load_mnist(download=False, validation_size=60_000 - N_TRAIN).train
-        X, y, source = train.X, train.y, "MNIST"
+        mnist = load_mnist(download=False, dtype=dtype)
+        return tuple(mnist.train), tuple(mnist.validation), "MNIST"
     except FileNotFoundError:
         rng = np.random.default_rng(0)
-        X, y, source = rng.random((N_TRAIN, 784)), rng.integers(0, 10, N_TRAIN), "random"
-    # float32(k / 255) rounded from float64 equals load_mnist's float32 pixels exactly.
-    return {dt: (X.astype(dt, copy=False), y) for dt in dtypes}, source
+        X, y = rng.random((60_000, 784)).astype(dtype), rng.integers(0, 10, 60_000)
+        return (X[:N_TRAIN], y[:N_TRAIN]), (X[N_TRAIN:], y[N_TRAIN:]), "random"
 
 
 # ----- the per-example reference: the book's algorithm, our code ---------------------------------
 
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))  # callers silence the overflow of exp(-z): inf gives 0
-
-
-def sigmoid_prime(z):
-    return sigmoid(z) * (1 - sigmoid(z))  # as the book computes it: from z, two exps
-
-
-def book_backprop(weights, biases, x, y):
-    """The gradient for one example, as the book's network2.py computes it: columns x (n_in, 1)
-    and y (n_out, 1), biases (n_out, 1), a fresh list of nablas per example."""
-    activations, zs = [x], []
-    for w, b in zip(weights, biases):
-        zs.append(np.dot(w, activations[-1]) + b)  # (n_out, 1)
-        activations.append(sigmoid(zs[-1]))
-    delta = activations[-1] - y  # BP1 for cross-entropy with a sigmoid output (book eq. 66)
-    nabla_b, nabla_w = [delta], [np.dot(delta, activations[-2].T)]
-    for l in range(len(weights) - 2, -1, -1):  # BP2, then BP3 and BP4, layer by layer
-        delta = np.dot(weights[l + 1].T, delta) * sigmoid_prime(zs[l])
-        nabla_b.insert(0, delta)
-        nabla_w.insert(0, np.dot(delta, activations[l].T))  # (n_out, 1) x (1, n_in)
-    return nabla_b, nabla_w
-
-
 def book_update_mini_batch(weights, biases, batch, eta):
     """One SGD step of network2.py on `batch`, a list of (x, y) column pairs: the per-example
-    gradients summed into new arrays, as the book does. Updates the lists in place."""
-    nabla_b = [np.zeros_like(b) for b in biases]
-    nabla_w = [np.zeros_like(w) for w in weights]
-    for x, y in batch:
-        delta_b, delta_w = book_backprop(weights, biases, x, y)
-        nabla_b = [nb + d for nb, d in zip(nabla_b, delta_b)]
-        nabla_w = [nw + d for nw, d in zip(nabla_w, delta_w)]
-    weights[:] = [w - (eta / len(batch)) * nw for w, nw in zip(weights, nabla_w)]
-    biases[:] = [b - (eta / len(batch)) * nb for b, nb in zip(biases, nabla_b)]
+    gradients summed into new arrays, as the book does (nielsen_net/reference.py; cross-entropy,
+    no L2). Updates the lists in place."""
+    reference.update_mini_batch(weights, biases, batch, eta, 0.0, len(batch), "cross_entropy")
 
 
 def tuned_update_mini_batch(weights, biases, batch, eta):
@@ -125,7 +117,7 @@ def tuned_update_mini_batch(weights, biases, batch, eta):
     for x, y in batch:
         activations = [x]
         for w, b in zip(weights, biases):
-            activations.append(sigmoid(np.dot(w, activations[-1]) + b))  # (n_out, 1)
+            activations.append(reference.sigmoid(np.dot(w, activations[-1]) + b))  # (n_out, 1)
         delta = activations[-1] - y
         for l in range(len(weights) - 1, -1, -1):
             nabla_b[l] += delta
@@ -153,6 +145,48 @@ def reference_seconds(update, net, X, Y, order, mbs, examples):
         for k in range(0, examples, mbs):
             update(weights, biases, data[k:k + mbs], ETA)
     return time.perf_counter() - start
+
+
+# ----- the fused loop: Network.SGD's algorithm by hand, its numpy floor --------------------------
+
+def fused_seconds(net, X, Y, order, mbs):
+    """Seconds of one epoch of `net`'s mini-batch SGD (sigmoid layers, cross-entropy, no L2)
+    written as one loop over buffers allocated once; trains copies of net's parameters and
+    returns them too."""
+    weights = [w.copy() for w in net.weights]
+    biases = [b.copy() for b in net.biases]
+    x, y = np.empty((mbs, X.shape[1]), X.dtype), np.empty((mbs, Y.shape[1]), Y.dtype)
+    acts = [x] + [np.empty((mbs, len(b)), X.dtype) for b in biases]
+    deltas = [np.empty_like(a) for a in acts]
+    primes = [np.empty_like(a) for a in acts]
+    nabla_w = [np.empty_like(w) for w in weights]
+    nabla_b = [np.empty_like(b) for b in biases]
+    start = time.perf_counter()
+    with np.errstate(over="ignore"):
+        for k in range(0, len(X) - mbs + 1, mbs):  # whole mini-batches only
+            np.take(X, order[k:k + mbs], axis=0, out=x, mode="clip")
+            np.take(Y, order[k:k + mbs], axis=0, out=y, mode="clip")
+            for l, (w, b) in enumerate(zip(weights, biases)):
+                a = np.dot(acts[l], w.T, out=acts[l + 1])
+                a += b
+                np.negative(a, out=a)  # the sigmoid, in place
+                np.exp(a, out=a)
+                a += 1
+                np.reciprocal(a, out=a)
+            delta = np.subtract(acts[-1], y, out=deltas[-1])
+            delta *= ETA / mbs
+            for l in range(len(weights) - 1, -1, -1):
+                np.dot(delta.T, acts[l], out=nabla_w[l])
+                np.add.reduce(delta, axis=0, out=nabla_b[l])
+                if l > 0:
+                    np.dot(delta, weights[l], out=deltas[l])
+                    np.subtract(1, acts[l], out=primes[l])
+                    primes[l] *= acts[l]
+                    deltas[l] *= primes[l]
+                    delta = deltas[l]
+                weights[l] -= nabla_w[l]
+                biases[l] -= nabla_b[l]
+    return time.perf_counter() - start, weights, biases
 
 
 # ----- PyTorch, the same net ---------------------------------------------------------------------
@@ -217,85 +251,91 @@ def matmul_gflops(dtype, repeats=3):
     return 2 * MATMUL_N ** 3 / min(seconds) / 1e9
 
 
-def numpy_worker(args):
-    data, source = load_data(DTYPES)
-    out = {"source": source, "ours": {}} | {name: {} for name in REFERENCES}
-    out["matmul_gflops"] = {dt: matmul_gflops(dt) for dt in DTYPES}
-    for sizes, mbs, dtype in configs(args.sizes, args.round):
-        X, y = data[dtype]
+def numpy_worker(plan, round_):
+    """Every numpy trainer on every config once, the matmul rate, and the monitoring cost."""
+    data = {dt: load_data(dt) for dt in DTYPES}
+    out = {"source": data[DTYPES[0]][2], "matmul_gflops": {dt: matmul_gflops(dt) for dt in DTYPES}}
+    out |= {name: {} for name in ("ours", "fused", *REFERENCES, "monitoring_fraction",
+                                  "monitoring_floor")}
+    for sizes, mbs, dtype in configs(plan.sizes, round_):
+        (X, y), validation, _ = data[dtype]
         Y = np.eye(sizes[-1], dtype=dtype)[y]  # (n, 10) one-hot, as the book stores targets
-        order = np.random.default_rng(args.round).permutation(len(X))
+        order = np.random.default_rng(round_).permutation(len(X))
+        k = key(sizes, mbs, dtype)
         net = Network(sizes, cost="cross_entropy", seed=0, dtype=dtype)
         for name, update in REFERENCES.items():
             reference_seconds(update, net, X, Y, order, mbs, WARMUP_EXAMPLES // 10)
-            seconds = reference_seconds(update, net, X, Y, order, mbs, args.reference_examples)
-            out[name][key(sizes, mbs, dtype)] = seconds * len(X) / args.reference_examples
+            seconds = reference_seconds(update, net, X, Y, order, mbs, plan.reference_examples)
+            out[name][k] = seconds * len(X) / plan.reference_examples
+        warm = slice(WARMUP_EXAMPLES)
         Network(sizes, cost="cross_entropy", seed=1, dtype=dtype).SGD(
-            (X[:WARMUP_EXAMPLES], y[:WARMUP_EXAMPLES]), 1, mbs, ETA, monitor_training=False)
-        history = net.SGD((X, y), 1, mbs, ETA, monitor_training=False)
-        out["ours"][key(sizes, mbs, dtype)] = history.seconds[0]
+            (X[warm], y[warm]), 1, mbs, ETA, monitor_training=False)
+        fused_seconds(net, X[warm], Y[warm], np.arange(WARMUP_EXAMPLES), mbs)
+        timers = {  # side by side, in an order that alternates between rounds
+            "ours": lambda: net.SGD((X, y), 1, mbs, ETA, monitor_training=False).seconds[0],
+            "fused": lambda: fused_seconds(net, X, Y, order, mbs)[0]}
+        for name in sorted(timers, reverse=round_ % 2 == 1):
+            out[name][k] = timers[name]()
+        if k == key(MONITORED_SIZES, 10, "float64"):
+            monitored = Network(sizes, cost="cross_entropy", seed=0, dtype=dtype)
+            start = time.perf_counter()
+            history = monitored.SGD((X, y), 1, mbs, ETA, evaluation_data=validation)
+            training = history.seconds[0]
+            out["monitoring_fraction"][k] = (time.perf_counter() - start - training) / training
+            # Its floor: the forward products alone on all 60,000 images at the BLAS peak.
+            scored = len(X) + len(validation[0])
+            flops = 2 * scored * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+            out["monitoring_floor"][k] = flops / (out["matmul_gflops"][dtype] * 1e9) / training
     return out
 
 
-def torch_worker(args):
+def torch_worker(plan, round_, threads):
     import torch
-    torch.set_num_threads(args.threads)
-    data, source = load_data(DTYPES)
-    out = {"source": source, "torch_step": {}, "torch_optim": {}}
-    for sizes, mbs, dtype in configs(args.sizes, args.round):
-        X, y = data[dtype]
-        Y = np.eye(sizes[-1], dtype=dtype)[y]
-        order = np.random.default_rng(args.round).permutation(len(X))
-        examples = args.torch_examples_at_10 if mbs == 10 else len(X)
-        net = Network(sizes, cost="cross_entropy", seed=0, dtype=dtype)
-        for name, optimizer in (("torch_step", False), ("torch_optim", True)):
-            torch_steps(torch, net, X, Y, order, mbs, WARMUP_EXAMPLES, optimizer)
-            seconds, _ = torch_steps(torch, net, X, Y, order, mbs, examples, optimizer)
-            out[name][key(sizes, mbs, dtype)] = seconds * len(X) / examples
+    torch.set_num_threads(threads)
+    out = {"torch_step": {}, "torch_optim": {}}
+    for dtype in DTYPES:
+        (X, y), _, _ = load_data(dtype)
+        for sizes, mbs, _ in [c for c in configs(plan.sizes, round_) if c[2] == dtype]:
+            Y = np.eye(sizes[-1], dtype=dtype)[y]
+            order = np.random.default_rng(round_).permutation(len(X))
+            examples = plan.torch_examples_at_10 if mbs == 10 else len(X)
+            net = Network(sizes, cost="cross_entropy", seed=0, dtype=dtype)
+            for name, optimizer in (("torch_step", False), ("torch_optim", True)):
+                torch_steps(torch, net, X, Y, order, mbs, WARMUP_EXAMPLES, optimizer)
+                seconds, _ = torch_steps(torch, net, X, Y, order, mbs, examples, optimizer)
+                out[name][key(sizes, mbs, dtype)] = seconds * len(X) / examples
     return out
 
 
-def memory_worker(args):
+def memory_worker(dtype):
     """Peak resident set of loading MNIST in `dtype` and one monitored epoch of [784, 30, 10]."""
-    try:
-        mnist = load_mnist(download=False, dtype=args.dtype)
-        train, evaluation = mnist.train, mnist.validation
-    except FileNotFoundError:
-        rng = np.random.default_rng(0)
-        train = (rng.random((N_TRAIN, 784)).astype(args.dtype), rng.integers(0, 10, N_TRAIN))
-        evaluation = (train[0][:10_000], train[1][:10_000])
-    net = Network([784, 30, 10], cost="cross_entropy", seed=0, dtype=args.dtype)
-    net.SGD(train, 1, 10, ETA, evaluation_data=evaluation)
+    train, validation, _ = load_data(dtype)
+    net = Network([784, 30, 10], cost="cross_entropy", seed=0, dtype=dtype)
+    net.SGD(train, 1, 10, ETA, evaluation_data=validation)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
-    return {"dtype": args.dtype, "peak_rss_bytes": peak, "training_data_bytes": train[0].nbytes}
+    return {"dtype": dtype, "peak_rss_bytes": peak, "training_data_bytes": train[0].nbytes}
 
 
-WORKERS = {"numpy": numpy_worker, "torch": torch_worker, "memory": memory_worker}
+def run_worker(threads, worker, *args):
+    """`worker(*args)` in a fresh spawned process whose BLAS runs `threads` threads."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)  # read by the BLAS the spawned process loads
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(worker, args)
 
 
 # ----- the parent: rounds of workers, then the table ---------------------------------------------
 
 TRAINERS = {  # name in the JSON: what it is
     "ours": "Network.SGD, monitor_training=False, no evaluation data",
+    "fused": "the same mini-batch algorithm hand-fused into one loop (a reference, not a trainer)",
     "reference": "the book's per-example algorithm as network2.py has it (np.dot, columns)",
     "reference_tuned": "the same per-example algorithm tuned: a (1 - a), nablas summed in place",
     "torch_step": "PyTorch, in-place step p -= eta * grad",
     "torch_optim": "PyTorch, torch.optim.SGD",
 }
-PEERS = {"reference": "reference", "reference_tuned": "reference_tuned",
+PEERS = {"fused": "fused", "reference": "reference", "reference_tuned": "reference_tuned",
          "torch": ("torch_step", "torch_optim")}  # a ratio against each; torch: its faster one
-
-
-def run_worker(kind, threads, args, round_=0, dtype="float64"):
-    env = os.environ | {v: str(threads) for v in
-                        ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    command = [sys.executable, __file__, "--worker", kind, "--threads", str(threads),
-               "--round", str(round_), "--dtype", dtype,
-               "--reference-examples", str(args.reference_examples),
-               "--torch-examples-at-10", str(args.torch_examples_at_10),
-               "--sizes", *("-".join(map(str, s)) for s in args.sizes)]
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
-    return json.loads(done.stdout.splitlines()[-1])
 
 
 def stats(seconds):
@@ -344,17 +384,20 @@ def summarise(rounds, rates, sizes_list):
     return results
 
 
-def target(name, value, goal, at_least=True):
-    """A target record; `shortfall` is the factor still missing (None when met or unknown)."""
+def target(name, value, goal, at_least=True, floor=None):
+    """A target record; `shortfall` is the factor still missing (None when met or unknown);
+    `floor`, the best value measured for what stops it, when there is one."""
+    record = {"target": name, "value": value, "goal": goal, "met": None, "shortfall": None,
+              "floor": floor}
     if value is None:
-        return {"target": name, "value": None, "goal": goal, "met": None, "shortfall": None}
+        return record
     met = value >= goal if at_least else value <= goal
     shortfall = None if met else (goal / value if at_least else value / goal)
-    return {"target": name, "value": value, "goal": goal, "met": met, "shortfall": shortfall}
+    return record | {"met": met, "shortfall": shortfall}
 
 
-def targets(results, memory):
-    """The issue's targets, from this run's medians (value None when a trainer did not run)."""
+def targets(results, memory, monitoring):
+    """The issues' targets, from this run's medians (value None when a trainer did not run)."""
     f64, f32 = results[f"{HEADLINE}/10/float64"], results[f"{HEADLINE}/10/float32"]
     big = results[f"{HEADLINE}/1000/float32"]
     out = [
@@ -370,6 +413,19 @@ def targets(results, memory):
     for m in memory:
         out.append(target(f"peak RSS / training data, {m['dtype']}",
                           m["peak_rss_bytes"] / m["training_data_bytes"], 3, at_least=False))
+    for k, r in results.items():
+        fused = r["ratios"]["fused_over_ours"]
+        if r["mini_batch_size"] == 10:
+            out.append(target(f"{k}: ours / the fused loop", fused and 1 / fused, 1.1,
+                              at_least=False))
+        else:  # floor: the same ratio for the hand-fused loop, numpy's best
+            torch_ratio = r["ratios"]["torch_over_ours"]
+            out.append(target(f"{k}: PyTorch (its faster variant) / ours", torch_ratio, 1,
+                              floor=torch_ratio and fused and torch_ratio / fused))
+    out.append(target(f"{key(MONITORED_SIZES, 10, 'float64')}: monitoring (training and "
+                      f"validation data) / the epoch's training time",
+                      monitoring and monitoring["median"], 0.1, at_least=False,
+                      floor=monitoring and monitoring["floor"]["median"]))
     return out
 
 
@@ -378,16 +434,18 @@ def table(results):
         return f"{s['median']:6.3f} ({s['threads']})" if s else "    -     "
 
     def ratio(r):
-        return f"{r:5.1f}x" if r else "    - "
+        return f"{r:5.2f}x" if r else "    -  "
 
-    lines = ["config (sizes/batch/dtype)   ours: min median   max (thr) | book ref  (thr)"
-             "  tuned ref (thr)  torch step (thr) torch optim (thr) | ref  tuned torch | floor"]
+    lines = ["config (sizes/batch/dtype)   ours: min median   max (thr) | fused     (thr)"
+             " | book ref  (thr)  tuned ref (thr)  torch step (thr) torch optim (thr) |"
+             " fused ref  tuned torch | floor"]
     for k, r in results.items():
         o, x = r["ours"], r["ratios"]
         lines.append(
             f"{k:26s} {o['min']:6.3f} {o['median']:6.3f} {o['max']:6.3f} ({o['threads']}) |"
-            f" {cell(r['reference'])}  {cell(r['reference_tuned'])}   {cell(r['torch_step'])}"
-            f"   {cell(r['torch_optim'])} | {ratio(x['reference_over_ours'])}"
+            f" {cell(r['fused'])} | {cell(r['reference'])}  {cell(r['reference_tuned'])}"
+            f"   {cell(r['torch_step'])}   {cell(r['torch_optim'])} |"
+            f" {ratio(x['fused_over_ours'])} {ratio(x['reference_over_ours'])}"
             f" {ratio(x['reference_tuned_over_ours'])} {ratio(x['torch_over_ours'])} |"
             f" {x['ours_over_floor']:4.1f}x")
     return "\n".join(lines)
@@ -398,62 +456,71 @@ def thread_counts():
     return sorted({1, n} | {2 ** i for i in range(1, n.bit_length()) if 2 ** i <= n})
 
 
-def run_rounds(args, threads, has_torch):
+def run_rounds(plan, torch_version):
     """[(threads, worker output)]: every round runs each worker kind at each thread count."""
     rounds = []
-    for r in range(args.repeats):
-        for t in threads if r % 2 == 0 else threads[::-1]:
-            for kind in ("numpy", "torch") if has_torch else ("numpy",):
+    for r in range(plan.repeats):
+        for t in plan.threads if r % 2 == 0 else plan.threads[::-1]:
+            workers = {"numpy": (numpy_worker, plan, r)}
+            if torch_version:
+                workers["torch"] = (torch_worker, plan, r, t)
+            for kind, (worker, *args) in workers.items():
                 tick = time.perf_counter()
-                rounds.append((t, run_worker(kind, t, args, r)))
-                print(f"  round {r + 1}/{args.repeats}, {t} thread(s): {kind} worker"
+                rounds.append((t, run_worker(t, worker, *args)))
+                print(f"  round {r + 1}/{plan.repeats}, {t} thread(s): {kind} worker"
                       f" {time.perf_counter() - tick:.0f} s", flush=True)
     return rounds
 
 
-def parent(args):
-    has_torch = importlib.util.find_spec("torch") is not None
-    threads = thread_counts()
-    print(f"{args.repeats} rounds x BLAS threads {threads}. Ours: {N_TRAIN:,} images an epoch;"
-          f" per-example references: timed on {args.reference_examples:,} and scaled to"
-          f" {N_TRAIN:,}; PyTorch: at mini-batch 10 timed on {args.torch_examples_at_10:,} and"
+def version(package):
+    """The installed version of `package`, or None."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def parent(plan, quick, out):
+    torch_version = version("torch")
+    threads = plan.threads
+    print(f"{plan.repeats} rounds x BLAS threads {threads}. Ours: {N_TRAIN:,} images an epoch;"
+          f" per-example references: timed on {plan.reference_examples:,} and scaled to"
+          f" {N_TRAIN:,}; PyTorch: at mini-batch 10 timed on {plan.torch_examples_at_10:,} and"
           f" scaled, else on {N_TRAIN:,}.")
-    if not has_torch:
-        print("PyTorch: not importable, skipped (pip install -r requirements-bench.txt)")
+    if not torch_version:
+        print("PyTorch: not installed, skipped (pip install -r requirements-bench.txt)")
     load_before, start = os.getloadavg(), time.perf_counter()
-    rounds = run_rounds(args, threads, has_torch)
+    rounds = run_rounds(plan, torch_version)
     rates = {dt: {} for dt in DTYPES}  # GFLOP/s by thread count: the best of all rounds
-    for t, out in rounds:
-        for dt, rate in out.get("matmul_gflops", {}).items():
+    for t, worker_out in rounds:
+        for dt, rate in worker_out.get("matmul_gflops", {}).items():
             rates[dt][str(t)] = max(rates[dt].get(str(t), 0), rate)
-    memory = [run_worker("memory", 1, args, dtype=dt) for dt in DTYPES]
-    results = summarise(rounds, rates, args.sizes)
+    memory = [run_worker(1, memory_worker, dt) for dt in DTYPES]
+    results = summarise(rounds, rates, plan.sizes)
+    monitored = key(MONITORED_SIZES, 10, "float64")
+    monitoring = best(collect(rounds, "monitoring_fraction").get(monitored))
+    if monitoring:  # the floor measured alongside, in the same workers
+        monitoring["floor"] = best(collect(rounds, "monitoring_floor")[monitored])
     report = {
-        "benchmark": "seconds per training epoch", "quick": args.quick,
+        "benchmark": "seconds per training epoch", "quick": quick,
         "data": rounds[0][1]["source"], "epoch_examples": N_TRAIN, "trainers": TRAINERS,
         "net": {"activation": "sigmoid", "cost": "cross_entropy", "eta": ETA, "seed": 0},
-        "repeats": args.repeats, "thread_counts": threads,
-        "reference_examples": args.reference_examples,
-        "torch_examples_at_mini_batch_10": args.torch_examples_at_10,
-        "torch": _torch_version() if has_torch else None,
+        "repeats": plan.repeats, "thread_counts": threads,
+        "reference_examples": plan.reference_examples,
+        "torch_examples_at_mini_batch_10": plan.torch_examples_at_10,
+        "torch": torch_version,
         "ratios_from": "medians, each trainer at its best thread count, same run",
         "matmul_gflops": rates, "matmul_size": MATMUL_N,
-        "flops_per_epoch": {"-".join(map(str, s)): flops_per_epoch(s) for s in args.sizes},
+        "flops_per_epoch": {"-".join(map(str, s)): flops_per_epoch(s) for s in plan.sizes},
         "load_average": {"before": load_before, "after": os.getloadavg()},
         "wall_seconds": time.perf_counter() - start,
         "results": list(results.values()), "peak_memory": memory,
-        "targets": targets(results, memory), "environment": environment(),
+        "monitoring_fraction": monitoring,
+        "targets": targets(results, memory, monitoring), "environment": environment(),
     }
     print_report(report, results)
-    out = args.out or (QUICK_OUT if args.quick else OUT)
     write_record(out, report)
     print(f"wrote {out}")
-
-
-def _torch_version():
-    done = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__)"],
-                          capture_output=True, text=True)
-    return done.stdout.strip() or None
 
 
 def print_report(report, results):
@@ -478,6 +545,8 @@ def print_report(report, results):
             print(f"  n/a   {t['target']} (not measured)")
             continue
         short = "" if t["met"] else f"  (short by {t['shortfall']:.2f}x)"
+        if not t["met"] and t["floor"] is not None:
+            short += f"; floor {t['floor']:.2f}"
         print(f"  {'met ' if t['met'] else 'MISS'}  {t['target']}: {t['value']:.2f}"
               f" (goal {t['goal']}){short}")
 
@@ -487,26 +556,17 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help=f"2 rounds, {HEADLINE} only, smaller subsets; writes {QUICK_OUT}")
     parser.add_argument("--repeats", type=int, help="rounds (default 5, or 2 with --quick)")
+    parser.add_argument("--threads", type=int, nargs="+", default=thread_counts(),
+                        help="BLAS thread counts to try (default: 1 and each power of two up to "
+                             "the cores; on a machine others share, 1)")
     parser.add_argument("--out", type=Path, help=f"where to write the JSON (default {OUT})")
-    parser.add_argument("--worker", choices=WORKERS, help=argparse.SUPPRESS)
-    parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
-    parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--dtype", default="float64", help=argparse.SUPPRESS)
-    parser.add_argument("--sizes", nargs="+", help=argparse.SUPPRESS)
-    parser.add_argument("--reference-examples", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--torch-examples-at-10", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    args.sizes = ([[int(n) for n in s.split("-")] for s in args.sizes] if args.sizes
-                  else [list(SIZES[0])] if args.quick else [list(s) for s in SIZES])
-    args.repeats = args.repeats or (2 if args.quick else 5)
-    args.reference_examples = args.reference_examples or (2_000 if args.quick
-                                                          else REFERENCE_EXAMPLES)
-    args.torch_examples_at_10 = args.torch_examples_at_10 or (5_000 if args.quick
-                                                              else TORCH_EXAMPLES_AT_10)
-    if args.worker:
-        print(json.dumps(WORKERS[args.worker](args)))
+    if args.quick:
+        plan = Plan([list(SIZES[0])], args.repeats or 2, args.threads, 2_000, 5_000)
     else:
-        parent(args)
+        plan = Plan([list(s) for s in SIZES], args.repeats or 5, args.threads,
+                    REFERENCE_EXAMPLES, TORCH_EXAMPLES_AT_10)
+    parent(plan, args.quick, args.out or (QUICK_OUT if args.quick else OUT))
 
 
 if __name__ == "__main__":

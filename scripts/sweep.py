@@ -60,14 +60,22 @@ def run_one(job):
 
 
 def pending(jobs, out_dir, env=None):
-    """The (run id, config, path, env) jobs whose result is missing or stale; `env` (the
+    """The (run id, config, path, env) jobs whose result is missing or stale, longest first,
+    so the last minutes of a sweep do not leave cores idle behind one long run; `env` (the
     environment at the sweep's start) is recorded with each."""
     todo = []
     for run_id, config in jobs:
         path = out_dir / f"{run_id}.json"
         if not finished(path, config):
             todo.append((run_id, config, path, env))
-    return todo
+    return sorted(todo, key=lambda job: -work(job[1]))  # stable: ties keep the sweep's order
+
+
+def work(config):
+    """A run's length in arithmetic, up to a constant: epochs x images x parameters."""
+    parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(config.sizes[:-1],
+                                                                config.sizes[1:]))
+    return config.epochs * config.train_size * parameters
 
 
 def finished(path, config):
@@ -150,7 +158,7 @@ def main():
                                args.shard)
     names = [n for n in sweep.configurations if sweep.eta_from.get(n, n) in own]
     out_dir = args.results / sweep.name
-    start = time.perf_counter()
+    start, load_before = time.perf_counter(), os.getloadavg()
     env = environment()  # the code the workers will import: taken once, before they start
     chosen, grids, trained = tune(sweep, names, out_dir, args, env) if sweep.tune else ({}, {}, 0)
     if sweep.tune:
@@ -162,8 +170,9 @@ def main():
     trained += execute(todo, args.jobs, sweep.name)
     if not trained:  # nothing ran: the log (and git status) stay as they were
         return
+    load = {"before": load_before, "after": os.getloadavg()}
     log_invocation(out_dir, sweep, chosen, grids, args, overrides,
-                   time.perf_counter() - start, env)
+                   time.perf_counter() - start, load, env)
 
 
 def tune(sweep, names, out_dir, args, env):
@@ -203,10 +212,11 @@ def tune(sweep, names, out_dir, args, env):
     return chosen, grids, trained
 
 
-def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env):
-    """Append this invocation to <sweep>/sweep.json: its timing, jobs, chosen etas and the
-    tuning grid each was chosen on (and which choices still sit at their grid's edge). Shards
-    running at once (array tasks) each add theirs, one at a time under a lock."""
+def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, load, env):
+    """Append this invocation to <sweep>/sweep.json: its timing, the load averages around it
+    (whether the cores were idle), jobs, chosen etas and the tuning grid each was chosen on
+    (and which choices still sit at their grid's edge). Shards running at once (array tasks)
+    each add theirs, one at a time under a lock."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / ".sweep.json.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -217,7 +227,8 @@ def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, env)
                      "tuning_grid": grids,
                      "chosen_at_edge": [name for name in grids if name in chosen
                                         and at_edge(grids[name], chosen[name])]}
-        manifest["invocations"].append({"seconds": seconds, "jobs": args.jobs,
+        manifest["invocations"].append({"seconds": seconds, "load_average": load,
+                                        "jobs": args.jobs,
                                         "shard": list(args.shard), "overrides": overrides,
                                         "environment": env})
         write_record(out_dir / "sweep.json", manifest)

@@ -55,3 +55,14 @@ def test_flops_per_epoch_counts_forward_bp4_and_bp2():
     # [784, 30, 10]: forward and BP4 each 784*30 + 30*10 multiply-adds per example, BP2 only
     # through the second layer, 30*10; two flops per multiply-add, 50,000 examples.
     assert bench.flops_per_epoch([784, 30, 10]) == 2 * 50_000 * (2 * (23_520 + 300) + 300)
+
+
+def test_fused_loop_takes_the_same_steps_as_network():
+    net, X, Y = setup(m=12)
+    order = np.random.default_rng(1).permutation(len(X))
+    _, weights, biases = bench.fused_seconds(net, X, Y, order, 4)
+    for k in range(0, len(X), 4):
+        rows = order[k:k + 4]
+        net.update_mini_batch(X[rows], Y[rows], ETA, 0.0, len(X))
+    for ours, theirs in zip(net.weights + net.biases, weights + biases):
+        np.testing.assert_allclose(theirs, ours, rtol=1e-12, atol=1e-15)

@@ -197,6 +197,15 @@ def test_pending_skips_finished_runs_and_redoes_stale_or_broken_ones(tmp_path, c
     assert f"bad record {out / jobs[3][0]}.json: a JSON object was expected" in reported
 
 
+def test_pending_starts_the_longest_runs_first(tmp_path):
+    short = RunConfig(sizes=[784, 8, 10], epochs=2)
+    wide = RunConfig(sizes=[784, 30, 10], epochs=2)
+    long = RunConfig(sizes=[784, 8, 10], epochs=5)
+    jobs = [("short", short), ("wide", wide), ("long", long), ("short2", short)]
+    todo = [run_id for run_id, *_ in sweep_script.pending(jobs, tmp_path)]
+    assert todo == ["wide", "long", "short", "short2"]
+
+
 def test_a_setting_added_to_runconfig_does_not_redo_finished_runs(tmp_path):
     config = RunConfig(sizes=[784, 8, 10])
     old = config.to_dict()

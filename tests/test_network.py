@@ -1,10 +1,12 @@
 """The Network: gradients three ways, determinism, save/load, and the book's arithmetic."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
 
+import nielsen_net.network as network_module
 from nielsen_net import History, Network
 from nielsen_net.activations import (HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Softmax,
                                      hidden_activation)
@@ -147,10 +149,23 @@ def test_softmax_backward_is_the_jacobian_transpose():
 
 def test_activations_are_stable_for_large_inputs():
     z = np.array([[-1e4, -800.0, 0.0, 800.0, 1e4]])
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
+    # Only the sigmoid's exp(-z) may overflow (to inf, giving its limit 0); callers silence it.
+    with np.errstate(over="ignore", invalid="raise", divide="raise"):
         for f in [hidden_activation(n) for n in HIDDEN] + list(OUTPUT_ACTIVATIONS.values()):
             assert np.isfinite(f.fn(z)).all()
         np.testing.assert_array_equal(hidden_activation("sigmoid").fn(z), [[0, 0, 0.5, 1, 1]])
+
+
+def test_a_saturated_network_computes_without_warnings():
+    net = Network([1, 2, 2], cost="cross_entropy", seed=0)
+    net.weights[0][:] = [[1e4], [-1e4]]
+    x, y = [[1.0], [-1.0]], [0, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(net.forward(x)[1][1], [[1, 0], [0, 1]])
+        assert np.isfinite(net.feedforward(x)).all() and np.isfinite(net.cost(x, y))
+        assert all(np.isfinite(g).all() for g in sum(net.backprop(x, y), []))
+        net.SGD((x, y), 1, 2, 0.1)
 
 
 def test_costs_stay_finite_when_outputs_saturate():
@@ -217,6 +232,17 @@ def test_same_seed_gives_bit_identical_weights_and_history():
     assert without_seconds(ha) == without_seconds(hb)
     c, hc = train_small(8)
     assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+def test_evaluation_in_chunks_equals_one_pass(monkeypatch):
+    X, y = small_data(m=40)
+    net = Network([4, 5, 3], cost="cross_entropy", seed=0)
+    a = net.feedforward(X)
+    l2 = 0.5 * 0.3 / len(X) * sum(float(np.sum(w * w)) for w in net.weights)
+    monkeypatch.setattr(network_module, "EVAL_CHUNK", 3)  # 13 chunks of 3 and one of 1
+    assert net.evaluate(X, y) == int(np.sum(a.argmax(axis=1) == y))
+    assert net.cost(X, y, lmbda=0.3) == pytest.approx(
+        COSTS["cross_entropy"].fn(a, np.eye(3)[y]) + l2, rel=1e-13)
 
 
 def test_a_generator_seed_is_used_as_given():

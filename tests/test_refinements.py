@@ -12,7 +12,7 @@ def data(m=30, seed=0):
     return rng.standard_normal((m, 5)), rng.integers(0, 3, m)
 
 
-def test_defaults_are_the_books_plain_update_bit_for_bit():
+def test_defaults_are_the_books_plain_update():
     X, y = data()
     net = Network([5, 4, 3], cost="cross_entropy", seed=1)
     net.SGD((X, y), epochs=3, mini_batch_size=7, eta=0.3, lmbda=0.2)
@@ -25,8 +25,9 @@ def test_defaults_are_the_books_plain_update_bit_for_bit():
             nabla_b, nabla_w = ref.backprop(X[rows], y[rows])
             ref.weights = [w * decay - nw * 0.3 for w, nw in zip(ref.weights, nabla_w)]
             ref.biases = [b - nb * 0.3 for b, nb in zip(ref.biases, nabla_b)]
+    # SGD folds eta into BP1's delta: the same step, up to the rounding of that reordering.
     for a, b in zip(net.weights + net.biases, ref.weights + ref.biases):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-16)
 
 
 def test_momentum_follows_the_books_velocity_update():
