@@ -178,3 +178,20 @@ def roc_auc(scores, positive):
     diff = scores[positive][:, None] - scores[~positive][None, :]  # (n_pos, n_neg)
     return float(np.mean((diff > 0) + 0.5 * (diff == 0)))
 
+
+# ----- wall time and the benchmark -----------------------------------------------------------------
+
+def wall_time(log):
+    """{seconds (summed over a sweep's logged invocations), jobs (sorted), invocations}."""
+    invocations = log["invocations"]
+    return {"seconds": float(sum(i["seconds"] for i in invocations)),
+            "jobs": sorted({i["jobs"] for i in invocations}), "invocations": len(invocations)}
+
+
+def bench_ratios(bench, result, trainers):
+    """For one row of a bench record: {trainer: its median over ours (None if not timed)} and
+    "floor": ours over the epoch's floating-point work at the measured one-thread matmul rate."""
+    ours = result["ours"]["median"]
+    floor = result["flops"] / (bench["matmul_gflops"][result["dtype"]]["1"] * 1e9)
+    return {t: result[t]["median"] / ours if result.get(t) else None for t in trainers} | {
+        "floor": ours / floor}

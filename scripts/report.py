@@ -13,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, dead_percent,
-                                  epochs_to_target, gradient_class, gradient_ratio, measure,
-                                  ranked_by_epochs, reaching, spread, summary)
+from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
+                                  dead_percent, epochs_to_target, gradient_class,
+                                  gradient_ratio, measure, ranked_by_epochs, reaching, spread,
+                                  summary, wall_time)
 from nielsen_net.stats import binomial_error, decide
 from nielsen_net.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,
                                   implementations, mode_label, offset, same_but_trainer)
@@ -149,18 +150,13 @@ def setting(config):
 
 
 def wall_time_section(results):
-    rows, total = [], 0.0
-    for sweep, _, _ in SECTIONS:
-        m = manifest(results, sweep)
-        if m:
-            seconds = sum(i["seconds"] for i in m["invocations"])
-            total += seconds
-            jobs = sorted({i["jobs"] for i in m["invocations"]})
-            rows.append((f"`make {sweep}`", f"{seconds / 60:.1f} min", ", ".join(map(str, jobs)),
-                         len(m["invocations"])))
-    if not rows:
+    times = {sweep: wall_time(m) for sweep, _, _ in SECTIONS if (m := manifest(results, sweep))}
+    if not times:
         return ""
-    rows.append(("all sweeps", f"{total / 60:.1f} min", "", ""))
+    rows = [(f"`make {sweep}`", f"{t['seconds'] / 60:.1f} min", ", ".join(map(str, t["jobs"])),
+             t["invocations"]) for sweep, t in times.items()]
+    rows.append(("all sweeps", f"{sum(t['seconds'] for t in times.values()) / 60:.1f} min", "",
+                 ""))
     return ("## Wall time\n\nHow long the runs behind this report took (summed over resumed "
             f"invocations; invocations that overlapped shared the machine: "
             f"{'; '.join(machines(results)) or 'not logged'}):\n\n"
@@ -599,13 +595,12 @@ def bench_section(results):
     trainers = ["fused", "reference", "reference_tuned", "torch_step", "torch_optim"]
     rows = []
     for r in bench["results"]:
-        ours = r["ours"]["median"]
-        cells = [f"{r[t]['median']:.3f} ({r[t]['median'] / ours:.1f}x)" if r.get(t) else "n/a"
+        ratio = bench_ratios(bench, r, trainers)
+        cells = [f"{r[t]['median']:.3f} ({ratio[t]:.1f}x)" if ratio[t] else "n/a"
                  for t in trainers]
-        floor = r["flops"] / (bench["matmul_gflops"][r["dtype"]]["1"] * 1e9)
         rows.append(("-".join(map(str, r["sizes"])), r["mini_batch_size"], r["dtype"],
-                     f"{r['ours']['min']:.3f} / {ours:.3f} / {r['ours']['max']:.3f}", *cells,
-                     f"{ours / floor:.1f}x"))
+                     f"{r['ours']['min']:.3f} / {r['ours']['median']:.3f} / "
+                     f"{r['ours']['max']:.3f}", *cells, f"{ratio['floor']:.1f}x"))
     targets = [(t["target"], f"{t['value']:.2f}", t["goal"], "met" if t["met"] else
                 f"short by {t['shortfall']:.2f}x"
                 + (f"; floor {t['floor']:.2f}" if t.get("floor") is not None else ""))

@@ -106,3 +106,16 @@ def test_roc_curve_runs_from_origin_to_one_one_and_its_area_is_the_auc():
     assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
     area = np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2)
     assert area == pytest.approx(analysis.roc_auc(scores, positive))
+
+
+def test_wall_time_sums_the_logged_invocations():
+    log = {"invocations": [{"seconds": 60.0, "jobs": 2}, {"seconds": 30.0, "jobs": 1}]}
+    assert analysis.wall_time(log) == {"seconds": 90.0, "jobs": [1, 2], "invocations": 2}
+
+
+def test_bench_ratios_are_peers_over_ours_and_ours_over_the_floor():
+    bench = {"matmul_gflops": {"float64": {"1": 10.0}}}
+    result = {"dtype": "float64", "flops": 2e9, "ours": {"median": 0.5},
+              "fused": {"median": 0.25}, "torch_step": None}
+    ratios = analysis.bench_ratios(bench, result, ["fused", "torch_step"])
+    assert ratios == {"fused": 0.5, "torch_step": None, "floor": pytest.approx(2.5)}
