@@ -1,0 +1,183 @@
+"""The one-class protocol: learn what one digit looks like, then flag every other digit.
+
+For a digit d, the normal data are the training images of d in the book's 50,000-image split.
+`normal_split` holds a seeded part of them out for validation: every choice a method makes
+(PCA's number of components, the autoencoder's architecture and training) is made on those
+held-out normal images alone, never on anomalies and never on the test set. Each of the
+10,000 test images then gets an anomaly score (larger = more anomalous), and `roc_auc` measures
+how well the score separates "not d" (positive) from d.
+
+Three scores, all a mean squared error per pixel, (m,):
+- autoencoder: the reconstruction error of a `Network` trained to reproduce its input
+  (`train_autoencoder`, `reconstruction_error`);
+- PCA: the error of projecting onto the first k principal components of the normal images
+  (`PCA`), k chosen by held-out probabilistic-PCA likelihood (`PCA.choose_components`);
+- mean distance: the squared distance to the mean normal image (`mean_distance`).
+
+Left out: files, figures and loops over digits (scripts/one_class.py does those).
+"""
+
+import math
+
+import numpy as np
+
+from .network import Network
+from .validation import check_positive
+
+
+def normal_split(X, y, digit, validation_fraction, rng):
+    """(fit, validation): the rows of X labelled `digit`, shuffled by `rng` and split so that
+    `validation_fraction` of them (rounded down, at least one) validate. X (m, n), y (m,)."""
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"validation_fraction must lie in (0, 1); got {validation_fraction!r}")
+    rows = np.flatnonzero(y == digit)
+    if len(rows) < 2:
+        raise ValueError(f"digit {digit!r} has {len(rows)} images; need at least 2 to split")
+    rows = rng.permutation(rows)
+    n_val = max(1, int(validation_fraction * len(rows)))
+    return X[rows[n_val:]], X[rows[:n_val]]
+
+
+def reconstruction_error(X, X_hat):
+    """Mean squared error per pixel of each row: (m, n), (m, n) -> (m,)."""
+    return ((X_hat - X) ** 2).mean(axis=1)
+
+
+def mean_distance(X_fit, X):
+    """Squared distance of each row of X to the mean row of X_fit, per pixel: (m,)."""
+    return reconstruction_error(X, X_fit.mean(axis=0))
+
+
+def ink(X):
+    """The mean pixel value of each image, (m,): how much ink it carries."""
+    return X.mean(axis=1)
+
+
+def ink_normalised(error, X):
+    """Reconstruction error per unit of ink, (m,): removes the part of the error that only
+    says "this image has more strokes"."""
+    return error / np.maximum(ink(X), np.finfo(X.dtype).tiny)
+
+
+def roc_auc(scores, positive):
+    """Area under the ROC curve: P(a random positive outscores a random negative), ties
+    counting one half. The Mann-Whitney form: rank all scores (ties get their average rank)
+    and compare the positives' rank sum with its least possible value. O(m log m).
+
+    TODO(merge): one AUC for the library; this must merge with analysis.roc_auc."""
+    scores, positive = np.asarray(scores, dtype=float), np.asarray(positive, dtype=bool)
+    if scores.shape != positive.shape or scores.ndim != 1:
+        raise ValueError(f"scores and positive must be 1-d of the same length; got "
+                         f"{scores.shape} and {positive.shape}")
+    if np.isnan(scores).any():
+        raise ValueError("scores contain NaN; an AUC needs every score")
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError(f"need positives and negatives; got {n_pos} and {n_neg}")
+    order = np.argsort(scores, kind="stable")
+    sorted_scores = scores[order]
+    # Average rank (1-based) of each run of tied scores.
+    starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
+    ends = np.r_[starts[1:], len(scores)]
+    ranks = np.empty(len(scores))
+    ranks[order] = np.repeat((starts + ends + 1) / 2, ends - starts)
+    u = ranks[positive].sum() - n_pos * (n_pos + 1) / 2
+    return float(u / (n_pos * n_neg))
+
+
+class PCA:
+    """Principal components of the rows of X (m, n), by numpy's SVD of the centred data.
+
+    `mean` (n,), `components` (r, n) orthonormal rows, largest variance first, and
+    `variances` (r,) the variance along each (r = min(m, n))."""
+
+    def __init__(self, X):
+        self.mean = X.mean(axis=0)
+        _, s, self.components = np.linalg.svd(X - self.mean, full_matrices=False)
+        self.variances = s ** 2 / len(X)
+        self.n_features = X.shape[1]
+
+    def error(self, X, k):
+        """Mean squared error per pixel of projecting each row onto the first k components."""
+        centred = X - self.mean
+        codes = centred @ self.components[:k].T  # (m, k)
+        return reconstruction_error(centred, codes @ self.components[:k])
+
+    def log_likelihood(self, X, ks):
+        """The mean log-likelihood of the rows of X under probabilistic PCA (Tipping and
+        Bishop 1999) with k components, for each k in `ks`: (len(ks),).
+
+        The maximum-likelihood model keeps the top k variances and gives every other
+        direction the mean of the variances left over, sigma^2; a k that is too small leaves
+        structure in sigma^2, one too large fits noise, so held-out data peak in between."""
+        centred = X - self.mean
+        codes = centred @ self.components.T   # (m, r)
+        total = np.sum(centred ** 2, axis=1)  # (m,)
+        out = []
+        for k in ks:
+            if not 1 <= k < self.n_features:
+                raise ValueError(f"components must lie in [1, {self.n_features - 1}]; got {k}")
+            sigma2 = self.variances[k:].sum() / (self.n_features - k)
+            inside = np.sum(codes[:, :k] ** 2 / self.variances[:k], axis=1)
+            outside = (total - np.sum(codes[:, :k] ** 2, axis=1)) / sigma2
+            log_det = np.sum(np.log(self.variances[:k])) + (self.n_features - k) * np.log(sigma2)
+            out.append(float(np.mean(-0.5 * (self.n_features * np.log(2 * np.pi) + log_det
+                                              + inside + outside))))
+        return np.array(out)
+
+    def choose_components(self, X_val, ks):
+        """(k, log-likelihoods): the k in `ks` whose model best explains the held-out normal
+        images X_val."""
+        scores = self.log_likelihood(X_val, ks)
+        return int(ks[int(np.argmax(scores))]), scores
+
+
+def train_autoencoder(network, training, X_fit, X_val, seed, progress=False):
+    """(net, validation errors per epoch): a Network(**network, seed=seed) trained by
+    Network.SGD(**training) to reproduce X_fit, with the mean reconstruction error of the
+    held-out normal images X_val recorded after every epoch (NaN once training diverged)."""
+    net = Network(seed=seed, **network)
+    errors = []
+    net.SGD((X_fit, X_fit), **training, monitor_training=False, progress=progress,
+            on_epoch=lambda epoch: errors.append(float(np.mean(autoencoder_error(net, X_val)))))
+    errors += [float("nan")] * (training["epochs"] - len(errors))
+    return net, errors
+
+
+def autoencoder_error(net, X):
+    """The autoencoder's reconstruction error of each row of X, (m,); NaN where it overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return reconstruction_error(X, net.feedforward(X))
+
+
+def t_quantile(p, df):
+    """The p-quantile of Student's t distribution with df degrees of freedom (p in (0.5, 1)),
+    by integrating its density numerically (numpy has no t distribution); error < 1e-6."""
+    check_positive("df", df)
+    if not 0.5 < p < 1:
+        raise ValueError(f"p must lie in (0.5, 1); got {p!r}")
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    x = np.linspace(0, 60, 600_001)
+    density = np.exp(log_c - (df + 1) / 2 * np.log1p(x * x / df))
+    cdf = 0.5 + np.concatenate([[0], np.cumsum((density[1:] + density[:-1]) / 2 * (x[1] - x[0]))])
+    if cdf[-1] < p:
+        raise ValueError(f"the {p} quantile of t({df}) lies beyond 60; too few degrees of freedom")
+    return float(np.interp(p, cdf, x))
+
+
+def welch_interval(a, b, confidence=0.95):
+    """(mean(a) - mean(b), half-width) of a Welch t interval for the difference of means.
+
+    A group of one value counts as a constant (a deterministic baseline): it adds no variance
+    and no degrees of freedom, so against it this is the one-sample t interval of `a`. Needs
+    at least two values in one group; the half-width is 0 if neither varies."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if len(a) < 2 and len(b) < 2:
+        raise ValueError(f"need at least two values in one group; got {len(a)} and {len(b)}")
+    terms = [x.var(ddof=1) / len(x) if len(x) > 1 else 0.0 for x in (a, b)]
+    se2 = sum(terms)
+    diff = float(a.mean() - b.mean())
+    if se2 == 0:
+        return diff, 0.0
+    df = se2 ** 2 / sum(t ** 2 / (len(x) - 1) for t, x in zip(terms, (a, b)) if len(x) > 1)
+    return diff, float(t_quantile(0.5 + confidence / 2, df) * math.sqrt(se2))
