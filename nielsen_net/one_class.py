@@ -181,3 +181,23 @@ def welch_interval(a, b, confidence=0.95):
         return diff, 0.0
     df = se2 ** 2 / sum(t ** 2 / (len(x) - 1) for t, x in zip(terms, (a, b)) if len(x) > 1)
     return diff, float(t_quantile(0.5 + confidence / 2, df) * math.sqrt(se2))
+
+
+def select(curves):
+    """(index, epoch): the candidate and the 1-based epoch whose validation error, averaged
+    over its rows, is lowest. `curves` lists one (n_runs, n_epochs) array per candidate of
+    validation errors per epoch; NaN (a diverged run) makes an epoch ineligible."""
+    means = [np.mean(np.asarray(c, dtype=float), axis=0) for c in curves]  # (n_epochs,) each
+    best = [np.inf if np.all(np.isnan(m)) else np.nanmin(m) for m in means]
+    if not np.isfinite(best).any():
+        raise ValueError("every candidate diverged; nothing to select")
+    index = int(np.argmin(best))
+    return index, int(np.nanargmin(means[index])) + 1
+
+
+def grid_edges(grid, chosen):
+    """The axes of `grid` ({axis: list of values}) whose chosen value is the first or last of
+    an axis of three or more ordered numbers: there the grid was too small to show a minimum."""
+    return [axis for axis, values in grid.items()
+            if len(values) >= 3 and all(isinstance(v, (int, float)) for v in values)
+            and chosen[axis] in (min(values), max(values))]

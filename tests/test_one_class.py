@@ -156,3 +156,21 @@ def test_welch_interval_uses_the_welch_degrees_of_freedom():
     assert half == pytest.approx(oc.t_quantile(0.975, df) * np.sqrt(va + vb))
     with pytest.raises(ValueError, match="at least two values"):
         oc.welch_interval([1.0], [2.0])
+
+
+def test_select_takes_the_lowest_mean_validation_error_and_its_epoch():
+    curves = [np.array([[3.0, 2.0, 2.5], [3.0, 2.0, 2.5]]),
+              np.array([[3.0, 1.0, 1.5], [3.0, 2.0, 1.0]]),   # mean 3, 1.5, 1.25
+              np.array([[np.nan] * 3, [0.1, 0.1, 0.1]]),  # one run diverged at once
+              np.array([[9.0, 0.5, np.nan]])]  # best at epoch 2, before diverging
+    assert oc.select(curves) == (3, 2)
+    assert oc.select(curves[:3]) == (1, 3)
+    with pytest.raises(ValueError, match="every candidate diverged"):
+        oc.select([np.full((1, 2), np.nan)])
+
+
+def test_grid_edges_flags_a_choice_at_either_end_of_a_numeric_axis():
+    grid = {"eta": [0.01, 0.1, 1.0], "activation": ["sigmoid", "relu", "tanh"],
+            "mu": [0.0, 0.9]}
+    assert oc.grid_edges(grid, {"eta": 1.0, "activation": "relu", "mu": 0.9}) == ["eta"]
+    assert oc.grid_edges(grid, {"eta": 0.1, "activation": "tanh", "mu": 0.0}) == []
