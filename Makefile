@@ -9,7 +9,7 @@ SWEEPS := activation_init book dead_relu vanishing_gradients fast98
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
-	fast98 verify regression anomaly plots report reproduce clean
+	fast98 verify regression anomaly one_class plots report reproduce clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_ ]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ regression: $(STAMP)  ## regression use case: identity output on data made here 
 
 anomaly: data  ## anomaly detection: an autoencoder that never saw a 9 -> results/anomaly/
 	$(PY) scripts/anomaly.py
+
+one_class: data  ## one-class MNIST: per digit, autoencoder vs PCA vs mean image -> results/anomaly/one_class.json
+	OPENBLAS_NUM_THREADS=1 $(PY) scripts/one_class.py --jobs $(JOBS)
 
 plots: $(STAMP)  ## draw every plot in results/ from the run JSON files (never trains)
 	$(PY) scripts/plots.py

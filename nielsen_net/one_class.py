@@ -11,7 +11,8 @@ Three scores, all a mean squared error per pixel, (m,):
 - autoencoder: the reconstruction error of a `Network` trained to reproduce its input
   (`train_autoencoder`, `reconstruction_error`);
 - PCA: the error of projecting onto the first k principal components of the normal images
-  (`PCA`), k chosen by held-out probabilistic-PCA likelihood (`PCA.choose_components`);
+  (`PCA`), k the fewest that explain a set fraction of the held-out normal images' variance
+  (`PCA.choose_components`);
 - mean distance: the squared distance to the mean normal image (`mean_distance`).
 
 Left out: files, figures and loops over digits (scripts/one_class.py does those).
@@ -25,14 +26,14 @@ from .network import Network
 from .validation import check_positive
 
 
-def normal_split(X, y, digit, validation_fraction, rng):
-    """(fit, validation): the rows of X labelled `digit`, shuffled by `rng` and split so that
-    `validation_fraction` of them (rounded down, at least one) validate. X (m, n), y (m,)."""
+def normal_split(X, normal, validation_fraction, rng):
+    """(fit, validation): the rows of X where `normal` (m,) is True, shuffled by `rng` and
+    split so that `validation_fraction` of them (rounded down, at least one) validate."""
     if not 0 < validation_fraction < 1:
         raise ValueError(f"validation_fraction must lie in (0, 1); got {validation_fraction!r}")
-    rows = np.flatnonzero(y == digit)
+    rows = np.flatnonzero(normal)
     if len(rows) < 2:
-        raise ValueError(f"digit {digit!r} has {len(rows)} images; need at least 2 to split")
+        raise ValueError(f"{len(rows)} normal images; need at least 2 to split")
     rows = rng.permutation(rows)
     n_val = max(1, int(validation_fraction * len(rows)))
     return X[rows[n_val:]], X[rows[:n_val]]
@@ -103,33 +104,30 @@ class PCA:
         codes = centred @ self.components[:k].T  # (m, k)
         return reconstruction_error(centred, codes @ self.components[:k])
 
-    def log_likelihood(self, X, ks):
-        """The mean log-likelihood of the rows of X under probabilistic PCA (Tipping and
-        Bishop 1999) with k components, for each k in `ks`: (len(ks),).
-
-        The maximum-likelihood model keeps the top k variances and gives every other
-        direction the mean of the variances left over, sigma^2; a k that is too small leaves
-        structure in sigma^2, one too large fits noise, so held-out data peak in between."""
+    def explained(self, X, ks):
+        """The fraction of the variance of the rows of X (about the fitted mean) that the
+        first k components explain, for each k in `ks`: (len(ks),)."""
         centred = X - self.mean
-        codes = centred @ self.components.T   # (m, r)
-        total = np.sum(centred ** 2, axis=1)  # (m,)
-        out = []
-        for k in ks:
-            if not 1 <= k < self.n_features:
-                raise ValueError(f"components must lie in [1, {self.n_features - 1}]; got {k}")
-            sigma2 = self.variances[k:].sum() / (self.n_features - k)
-            inside = np.sum(codes[:, :k] ** 2 / self.variances[:k], axis=1)
-            outside = (total - np.sum(codes[:, :k] ** 2, axis=1)) / sigma2
-            log_det = np.sum(np.log(self.variances[:k])) + (self.n_features - k) * np.log(sigma2)
-            out.append(float(np.mean(-0.5 * (self.n_features * np.log(2 * np.pi) + log_det
-                                              + inside + outside))))
-        return np.array(out)
+        codes = centred @ self.components.T  # (m, r)
+        total = np.sum(centred ** 2)
+        return np.array([float(np.sum(codes[:, :k] ** 2) / total) for k in ks])
 
-    def choose_components(self, X_val, ks):
-        """(k, log-likelihoods): the k in `ks` whose model best explains the held-out normal
-        images X_val."""
-        scores = self.log_likelihood(X_val, ks)
-        return int(ks[int(np.argmax(scores))]), scores
+    def choose_components(self, X_val, ks, fraction):
+        """(k, explained): the smallest k in `ks` whose components explain at least
+        `fraction` of the variance of the held-out normal images X_val (`explained`).
+
+        Not the k of least validation error: projecting on more components never increases
+        it, so that rule always takes the largest k, and the largest k reconstructs anomalies
+        too. (Nor the held-out probabilistic-PCA likelihood: on MNIST its many near-empty
+        pixel directions make it grow with k to the end of any grid.)"""
+        if not 0 < fraction < 1:
+            raise ValueError(f"fraction must lie in (0, 1); got {fraction!r}")
+        explained = self.explained(X_val, ks)
+        reached = np.flatnonzero(explained >= fraction)
+        if len(reached) == 0:
+            raise ValueError(f"no k in {list(ks)} explains {fraction} of the validation "
+                             f"variance (at most {explained.max():.3f}); add larger k")
+        return int(ks[reached[0]]), explained
 
 
 def train_autoencoder(network, training, X_fit, X_val, seed, progress=False):

@@ -43,18 +43,18 @@ def test_auc_refuses_bad_input(scores, positive, problem):
         oc.roc_auc(scores, positive)
 
 
-def test_normal_split_keeps_only_the_digit_and_is_seeded():
+def test_normal_split_keeps_only_the_normal_rows_and_is_seeded():
     X = np.arange(20, dtype=float)[:, None]  # row i holds i
-    y = np.arange(20) % 2
-    fit, val = oc.normal_split(X, y, 1, 0.25, np.random.default_rng(3))
+    odd = np.arange(20) % 2 == 1
+    fit, val = oc.normal_split(X, odd, 0.25, np.random.default_rng(3))
     assert (len(fit), len(val)) == (8, 2)
     assert sorted(np.r_[fit[:, 0], val[:, 0]]) == list(range(1, 20, 2))
-    again = oc.normal_split(X, y, 1, 0.25, np.random.default_rng(3))
+    again = oc.normal_split(X, odd, 0.25, np.random.default_rng(3))
     assert np.array_equal(val, again[1])
     with pytest.raises(ValueError, match="validation_fraction"):
-        oc.normal_split(X, y, 1, 1.0, np.random.default_rng(3))
-    with pytest.raises(ValueError, match="digit 7 has 0 images"):
-        oc.normal_split(X, y, 7, 0.25, np.random.default_rng(3))
+        oc.normal_split(X, odd, 1.0, np.random.default_rng(3))
+    with pytest.raises(ValueError, match="1 normal images; need at least 2"):
+        oc.normal_split(X, np.arange(20) == 7, 0.25, np.random.default_rng(3))
 
 
 def test_pca_error_is_zero_on_the_fitted_subspace_and_total_variance_at_k_zero():
@@ -66,18 +66,20 @@ def test_pca_error_is_zero_on_the_fitted_subspace_and_total_variance_at_k_zero()
     assert np.all(np.diff([pca.error(X, k).mean() for k in range(4)]) < 0)
 
 
-def test_ppca_likelihood_picks_the_true_number_of_components():
+def test_choose_components_takes_the_fewest_that_explain_the_fraction():
     rng = np.random.default_rng(2)
-    basis = np.linalg.qr(rng.standard_normal((40, 5)))[0].T  # (5, 40) orthonormal
-    def sample(m):
-        return (rng.standard_normal((m, 5)) * [5, 4, 3, 2.5, 2]) @ basis \
-            + 0.1 * rng.standard_normal((m, 40))
-    pca = oc.PCA(sample(2000))
-    k, scores = pca.choose_components(sample(500), list(range(1, 20)))
-    assert k == 5
-    assert scores.shape == (19,)
-    with pytest.raises(ValueError, match=r"components must lie in \[1, 39\]"):
-        pca.log_likelihood(sample(5), [40])
+    basis = np.linalg.qr(rng.standard_normal((40, 3)))[0].T  # (3, 40) orthonormal
+    def sample(m):  # variances 9, 4, 1 along the basis, nothing else
+        return (rng.standard_normal((m, 3)) * [3, 2, 1]) @ basis
+    pca = oc.PCA(sample(5000))
+    explained = pca.explained(sample(5000), [1, 2, 3])
+    assert explained == pytest.approx([9 / 14, 13 / 14, 1], abs=0.02)
+    assert pca.choose_components(sample(2000), [1, 2, 3], 0.9)[0] == 2
+    assert pca.choose_components(sample(2000), [1, 2, 3], 0.5)[0] == 1
+    with pytest.raises(ValueError, match="no k in \\[1\\] explains 0.9"):
+        pca.choose_components(sample(100), [1], 0.9)
+    with pytest.raises(ValueError, match="fraction must lie in"):
+        pca.choose_components(sample(100), [1], 1.0)
 
 
 def test_synthetic_one_class_problem_every_method_reaches_auc_near_one():
@@ -102,7 +104,7 @@ def test_synthetic_one_class_problem_every_method_reaches_auc_near_one():
     X_test = np.vstack([normal(300), anomalous(300)])
     positive = np.r_[np.zeros(300, bool), np.ones(300, bool)]
     pca = oc.PCA(X_fit)
-    k, _ = pca.choose_components(X_val, list(range(1, 12)))
+    k, _ = pca.choose_components(X_val, list(range(1, 12)), 0.99)
     assert k == 4
     assert oc.roc_auc(pca.error(X_test, k), positive) > 0.99
     assert oc.roc_auc(oc.mean_distance(X_fit, X_test), positive) > 0.99
