@@ -15,6 +15,9 @@ Three scores, all a mean squared error per pixel, (m,):
   (`PCA.choose_components`);
 - mean distance: the squared distance to the mean normal image (`mean_distance`).
 
+The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`, and
+`welch_interval` for differences of AUCs over seeds.
+
 Left out: files, figures and loops over digits (scripts/one_class.py does those).
 """
 
