@@ -18,7 +18,7 @@ CPUS      ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
-	fast98 verify regression anomaly plots report migrate reproduce slurm slurm-check clean
+	fast98 verify regression anomaly one_class plots report migrate reproduce slurm slurm-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_ -]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -75,8 +75,12 @@ verify: data  ## re-run a few finished runs of a sweep and compare bit for bit: 
 regression: $(STAMP)  ## regression use case: identity output on data made here -> results/regression/
 	$(PY) scripts/regression.py
 
-anomaly: data  ## anomaly detection: an autoencoder that never saw a 9 -> results/anomaly/
+anomaly: data  ## anomaly detection: one-class MNIST per digit (autoencoder, PCA, mean image) and the hard case -> results/anomaly/
 	$(PY) scripts/anomaly.py
+	OPENBLAS_NUM_THREADS=1 $(PY) scripts/one_class.py --jobs $(JOBS)
+
+one_class: data  ## only the one-class part of make anomaly -> results/anomaly/one_class.json
+	OPENBLAS_NUM_THREADS=1 $(PY) scripts/one_class.py --jobs $(JOBS)
 
 plots: $(STAMP)  ## draw every plot in results/ from the run JSON files (never trains)
 	$(PY) scripts/plots.py

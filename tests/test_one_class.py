@@ -1,0 +1,174 @@
+"""The one-class protocol: AUC arithmetic, the split, PCA and its choice of k, the t interval,
+and a synthetic one-class problem every method must solve."""
+
+import numpy as np
+import pytest
+
+from nielsen_net import one_class as oc
+from nielsen_net.analysis import roc_auc
+from nielsen_net.stats import t_quantile
+
+
+def test_auc_on_hand_made_scores():
+    positive = np.array([False, False, True, True])
+    # (pos, neg) pairs: 0.35>0.1 yes, 0.35>0.4 no, 0.8>0.1 yes, 0.8>0.4 yes -> 3/4
+    assert roc_auc([0.1, 0.4, 0.35, 0.8], positive) == 0.75
+    assert roc_auc([0.1, 0.4, 0.35, 0.8][::-1], positive[::-1]) == 0.75
+    assert roc_auc([0.0, 0.0, 1.0, 1.0], positive) == 1.0
+    assert roc_auc([1.0, 1.0, 0.0, 0.0], positive) == 0.0
+    assert roc_auc(np.ones(4), positive) == 0.5  # all tied: chance
+
+
+def test_auc_counts_ties_as_one_half():
+    # positives 2, 2; negatives 1, 2: pairs 2>1 (1), 2=2 (1/2), twice -> 3/4
+    assert roc_auc([2, 2, 1, 2], [True, True, False, False]) == 0.75
+    # positive 1 ties the three negatives 1 and beats none: 1.5 / 3
+    assert roc_auc([1, 1, 1, 1, 0], [True, False, False, False, True]) == pytest.approx(
+        (1.5 + 0) / 6)
+
+
+def test_auc_matches_the_pairwise_definition():
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 20, 300).astype(float)  # many ties
+    positive = rng.random(300) < 0.3
+    diff = scores[positive][:, None] - scores[~positive][None, :]
+    assert roc_auc(scores, positive) == pytest.approx(np.mean((diff > 0) + 0.5 * (diff == 0)))
+
+
+@pytest.mark.parametrize("scores, positive, problem", [
+    ([0.1, 0.2], [True, True], "need positives and negatives"),
+    ([0.1, np.nan], [True, False], "NaN"),
+    ([0.1, 0.2, 0.3], [True, False], "same length"),
+])
+def test_auc_refuses_bad_input(scores, positive, problem):
+    with pytest.raises(ValueError, match=problem):
+        roc_auc(scores, positive)
+
+
+def test_normal_split_keeps_only_the_normal_rows_and_is_seeded():
+    X = np.arange(20, dtype=float)[:, None]  # row i holds i
+    odd = np.arange(20) % 2 == 1
+    fit, val = oc.normal_split(X, odd, 0.25, np.random.default_rng(3))
+    assert (len(fit), len(val)) == (8, 2)
+    assert sorted(np.r_[fit[:, 0], val[:, 0]]) == list(range(1, 20, 2))
+    again = oc.normal_split(X, odd, 0.25, np.random.default_rng(3))
+    assert np.array_equal(val, again[1])
+    with pytest.raises(ValueError, match="validation_fraction"):
+        oc.normal_split(X, odd, 1.0, np.random.default_rng(3))
+    with pytest.raises(ValueError, match="1 normal images; need at least 2"):
+        oc.normal_split(X, np.arange(20) == 7, 0.25, np.random.default_rng(3))
+
+
+def test_pca_error_is_zero_on_the_fitted_subspace_and_total_variance_at_k_zero():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 3)) @ rng.standard_normal((3, 10))  # rank 3
+    pca = oc.PCA(X)
+    assert np.allclose(pca.error(X, 3), 0, atol=1e-20)
+    assert np.allclose(pca.error(X, 0), ((X - X.mean(axis=0)) ** 2).mean(axis=1))
+    assert np.all(np.diff([pca.error(X, k).mean() for k in range(4)]) < 0)
+
+
+def test_choose_components_takes_the_fewest_that_explain_the_fraction():
+    rng = np.random.default_rng(2)
+    basis = np.linalg.qr(rng.standard_normal((40, 3)))[0].T  # (3, 40) orthonormal
+    def sample(m):  # variances 9, 4, 1 along the basis, nothing else
+        return (rng.standard_normal((m, 3)) * [3, 2, 1]) @ basis
+    pca = oc.PCA(sample(5000))
+    explained = pca.explained(sample(5000), [1, 2, 3])
+    assert explained == pytest.approx([9 / 14, 13 / 14, 1], abs=0.02)
+    assert pca.choose_components(sample(2000), [1, 2, 3], 0.9)[0] == 2
+    assert pca.choose_components(sample(2000), [1, 2, 3], 0.5)[0] == 1
+    with pytest.raises(ValueError, match="no k in \\[1\\] explains 0.9"):
+        pca.choose_components(sample(100), [1], 0.9)
+    with pytest.raises(ValueError, match="fraction must lie in"):
+        pca.choose_components(sample(100), [1], 1.0)
+
+
+def test_synthetic_one_class_problem_every_method_reaches_auc_near_one():
+    """Normal points lie near a 4-dimensional subspace of R^20, anomalies off it, twice as far
+    from the mean as a typical normal point."""
+    rng = np.random.default_rng(0)
+    n = 20
+    basis = np.linalg.qr(rng.standard_normal((n, 4)))[0].T  # (4, n)
+    centre = np.full(n, 0.5)
+
+    def normal(m):
+        return (centre + (0.5 * rng.standard_normal((m, 4))) @ basis
+                + 0.005 * rng.standard_normal((m, n)))
+
+    def anomalous(m):
+        off = rng.standard_normal((m, n))
+        off -= (off @ basis.T) @ basis  # remove the subspace part
+        off *= 2.0 / np.linalg.norm(off, axis=1, keepdims=True)
+        return centre + off
+
+    X_fit, X_val = normal(2000), normal(200)
+    X_test = np.vstack([normal(300), anomalous(300)])
+    positive = np.r_[np.zeros(300, bool), np.ones(300, bool)]
+    pca = oc.PCA(X_fit)
+    k, _ = pca.choose_components(X_val, list(range(1, 12)), 0.99)
+    assert k == 4
+    assert roc_auc(pca.error(X_test, k), positive) > 0.99
+    assert roc_auc(oc.mean_distance(X_fit, X_test), positive) > 0.99
+    net, errors = oc.train_autoencoder(
+        dict(sizes=[n, 16, 4, 16, n], activation="tanh", output_activation="identity",
+             cost="quadratic", init="xavier"),
+        dict(epochs=40, mini_batch_size=10, eta=0.1), X_fit, X_val, seed=0)
+    assert len(errors) == 40 and errors[-1] < errors[0]
+    assert roc_auc(oc.autoencoder_error(net, X_test), positive) > 0.99
+
+
+def test_autoencoder_training_is_reproducible_from_its_seed():
+    X = np.random.default_rng(0).random((30, 6))
+    args = (dict(sizes=[6, 3, 6]), dict(epochs=2, mini_batch_size=5, eta=0.5), X, X[:5])
+    assert oc.train_autoencoder(*args, seed=4)[1] == oc.train_autoencoder(*args, seed=4)[1]
+    assert oc.train_autoencoder(*args, seed=4)[1] != oc.train_autoencoder(*args, seed=5)[1]
+
+
+def test_a_diverged_autoencoder_pads_its_validation_curve_with_nan():
+    X = np.random.default_rng(0).random((30, 6))
+    _, errors = oc.train_autoencoder(dict(sizes=[6, 6, 6], output_activation="identity",
+                                          init="gaussian"),
+                                     dict(epochs=5, mini_batch_size=5, eta=1e6), X, X, seed=0)
+    assert len(errors) == 5 and np.isnan(errors[-1])
+
+
+def test_ink_normalised_divides_by_the_mean_pixel():
+    X = np.array([[0.0, 1.0], [0.5, 0.5], [0.25, 0.25]])
+    assert np.allclose(oc.ink(X), [0.5, 0.5, 0.25])
+    assert np.allclose(oc.ink_normalised(np.array([1.0, 2.0, 1.0]), X), [2, 4, 4])
+
+
+def test_welch_interval_against_a_constant_is_the_one_sample_t_interval():
+    diff, half = oc.welch_interval([0.9, 0.92, 0.94], [0.9])
+    assert diff == pytest.approx(0.02)
+    assert half == pytest.approx(4.302653 * 0.02 / np.sqrt(3), rel=1e-5)  # sd 0.02, df 2
+
+
+def test_welch_interval_uses_the_welch_degrees_of_freedom():
+    a, b = [1.0, 2.0, 3.0, 4.0], [2.0, 2.5, 3.0]
+    va, vb = np.var(a, ddof=1) / 4, np.var(b, ddof=1) / 3
+    df = (va + vb) ** 2 / (va ** 2 / 3 + vb ** 2 / 2)
+    diff, half = oc.welch_interval(a, b)
+    assert diff == pytest.approx(2.5 - 2.5)
+    assert half == pytest.approx(t_quantile(0.975, df) * np.sqrt(va + vb))
+    with pytest.raises(ValueError, match="at least two values"):
+        oc.welch_interval([1.0], [2.0])
+
+
+def test_select_takes_the_lowest_mean_validation_error_and_its_epoch():
+    curves = [np.array([[3.0, 2.0, 2.5], [3.0, 2.0, 2.5]]),
+              np.array([[3.0, 1.0, 1.5], [3.0, 2.0, 1.0]]),   # mean 3, 1.5, 1.25
+              np.array([[np.nan] * 3, [0.1, 0.1, 0.1]]),  # one run diverged at once
+              np.array([[9.0, 0.5, np.nan]])]  # best at epoch 2, before diverging
+    assert oc.select(curves) == (3, 2)
+    assert oc.select(curves[:3]) == (1, 3)
+    with pytest.raises(ValueError, match="every candidate diverged"):
+        oc.select([np.full((1, 2), np.nan)])
+
+
+def test_grid_edges_flags_a_choice_at_either_end_of_a_numeric_axis():
+    grid = {"eta": [0.01, 0.1, 1.0], "activation": ["sigmoid", "relu", "tanh"],
+            "mu": [0.0, 0.9]}
+    assert oc.grid_edges(grid, {"eta": 1.0, "activation": "relu", "mu": 0.9}) == ["eta"]
+    assert oc.grid_edges(grid, {"eta": 0.1, "activation": "tanh", "mu": 0.0}) == []

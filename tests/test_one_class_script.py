@@ -1,0 +1,96 @@
+"""scripts/one_class.py: its record, end to end on a small fake MNIST, and its JSON writer."""
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+from helpers import ROOT, idx_bytes, load_script
+
+one_class = load_script("one_class")
+
+
+def small_config(tmp_path):
+    """The committed config with a two-point grid, two epochs and two seeds."""
+    text = (ROOT / "scripts" / "configs" / "one_class.toml").read_text()
+    for pattern, new in [(r"max_epochs = \d+", "max_epochs = 2"),
+                         (r"\nsizes = .*", "\nsizes = [[784, 8, 784]]"),
+                         (r"\ncost = .*", '\ncost = ["cross_entropy"]'),
+                         (r"\neta = .*", "\neta = [0.01, 0.1]"),
+                         (r"seeds = \[0, 1, 2\]", "seeds = [0, 1]"),
+                         (r"explained = [\d.]+", "explained = 0.01")]:  # random pixels
+        text, n = re.subn(pattern, new, text)
+        assert n >= 1, pattern
+    path = tmp_path / "small.toml"
+    path.write_text(text)
+    return path
+
+
+def fake_mnist(directory, n_train=10_300, n_test=200):
+    """Random images; labels cycle through 0-9 so every digit has train and test images."""
+    rng = np.random.default_rng(0)
+    for name, n in (("train", n_train), ("t10k", n_test)):
+        images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+        (directory / f"{name}-images-idx3-ubyte").write_bytes(idx_bytes(0x803, images))
+        labels = (np.arange(n) % 10).astype(np.uint8)
+        (directory / f"{name}-labels-idx1-ubyte").write_bytes(idx_bytes(0x801, labels))
+
+
+def test_the_script_writes_every_auc_the_selection_and_the_hard_case(tmp_path):
+    data = tmp_path / "mnist"
+    data.mkdir()
+    fake_mnist(data)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "one_class.py"), "--jobs", "1",
+                    "--results", str(tmp_path), "--config", str(small_config(tmp_path))],
+                   env=os.environ | {"MNIST_DIR": str(data)}, check=True, capture_output=True)
+    text = (tmp_path / "anomaly" / "one_class.json").read_text()
+    record = json.loads(text, parse_constant=lambda c: pytest_fail(f"non-JSON constant {c}"))
+    auc = record["auc"]
+    assert set(auc) == {"autoencoder", "pca", "mean_distance"}
+    for method, n in (("autoencoder", 2), ("pca", 1), ("mean_distance", 1)):
+        assert list(auc[method]) == [str(d) for d in range(10)]
+        assert all(len(v) == n and all(0 <= a <= 1 for a in v) for v in auc[method].values())
+    selection = record["selection"]
+    assert len(selection["runs"]) == 2 * 2 * 2  # activations x etas x selection digits
+    assert 1 <= selection["chosen"]["epochs"] <= 2
+    assert record["methods"]["autoencoder"]["training"]["epochs"] == selection["chosen"]["epochs"]
+    assert set(record["hard_case"]["auc"]) >= {"autoencoder", "pca", "autoencoder_per_ink", "ink"}
+    assert len(record["hard_case"]["auc"]["autoencoder"]) == 2
+    figures = record["figures"]
+    assert figures["digit"] == 4
+    shown = figures["reconstructions"]["normal"]["best"]
+    assert len(shown) == 6 and all(r["label"] == 4 and len(r["reconstruction"]) == 784
+                                   for r in shown)
+    assert all(r["label"] != 4 for r in figures["reconstructions"]["anomalous"]["worst"])
+    histogram = figures["histograms"]["pca"]
+    assert sum(histogram["normal"]) == 20 and sum(histogram["anomalous"]) == 180
+    assert [p["method"] for p in record["published"]][0] == "One-Class Deep SVDD"
+    assert {"git_commit", "numpy"} <= set(record["environment"])
+
+
+def pytest_fail(message):
+    raise AssertionError(message)
+
+
+def test_the_grid_expands_to_every_combination_with_each_activation_s_init():
+    selection = {"grid": {"sizes": [[784, 8, 784]], "activation": ["sigmoid", "relu"],
+                          "cost": ["quadratic"], "eta": [0.1, 1.0, 3.0]},
+                 "inits": {"sigmoid": "xavier", "relu": "he"}}
+    grid = list(one_class.candidates(selection))
+    assert len(grid) == 6
+    assert {(n["activation"], n["init"]) for _, n, _ in grid} == {("sigmoid", "xavier"),
+                                                                  ("relu", "he")}
+    assert sorted({eta for *_, eta in grid}) == [0.1, 1.0, 3.0]
+
+
+def test_the_committed_config_holds_ten_published_aucs_per_method():
+    import tomllib
+    config = tomllib.loads((ROOT / "scripts" / "configs" / "one_class.toml").read_text())
+    for table in config["published"]:
+        assert len(table["auc_percent"]) == 10 and all(50 < a <= 100 for a in table["auc_percent"])
+        assert table["citation"] and table["source_checked"]
+    assert math.isclose(np.mean(config["published"][0]["auc_percent"]), 94.8, abs_tol=0.05)
