@@ -213,3 +213,11 @@ def bench_ratios(bench, result, trainers):
     floor = result["flops"] / (bench["matmul_gflops"][result["dtype"]]["1"] * 1e9)
     return {t: result[t]["median"] / ours if result.get(t) else None for t in trainers} | {
         "floor": ours / floor}
+
+
+def progress(runs, sweep):
+    """(finished, planned): the runs of `sweep` (a loaded sweep file) present in `runs`
+    ({configuration: records}, as read from its folder) and all it asks for."""
+    planned = {(name, seed) for name, seeds in sweep.seeds.items() for seed in seeds}
+    finished = {(name, r["config"]["seed"]) for name, records in runs.items() for r in records}
+    return len(planned & finished), len(planned)

@@ -16,7 +16,7 @@ import numpy as np
 from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
                                   dead_percent, epochs_to_target, gradient_class,
                                   gradient_ratio, measure, ranked_by_epochs, reaching, spread,
-                                  summary, wall_time)
+                                  progress, summary, wall_time)
 from nielsen_net.stats import binomial_error, decide
 from nielsen_net.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,
                                   implementations, mode_label, offset, same_but_trainer)
@@ -90,7 +90,11 @@ def sweep_section(results, name, title, body):
     if not runs:
         return head + NOT_RUN
     sweep = load_sweep(name, SWEEP_FILES)
-    return (head + sweep.description.strip() + "\n\n" + body(results, runs, sweep)
+    done, planned = progress(runs, sweep)
+    status = (f"**In progress:** {done} of the {planned} runs this sweep file asks for are "
+              f"done; `make {name}` resumes it, and the tables below use the finished runs "
+              "only.\n\n" if done < planned else "")
+    return (head + status + sweep.description.strip() + "\n\n" + body(results, runs, sweep)
             + markdown(name) + f"\nRegenerate: `make {name}`, then `make plots report`.\n")
 TARGET = 0.98  # the fast98 sweep's goal: the book's best fully connected result, rounded down
 

@@ -119,3 +119,10 @@ def test_bench_ratios_are_peers_over_ours_and_ours_over_the_floor():
               "fused": {"median": 0.25}, "torch_step": None}
     ratios = analysis.bench_ratios(bench, result, ["fused", "torch_step"])
     assert ratios == {"fused": 0.5, "torch_step": None, "floor": pytest.approx(2.5)}
+
+
+def test_progress_counts_the_planned_runs_that_are_finished():
+    from types import SimpleNamespace
+    sweep = SimpleNamespace(seeds={"a": [0, 1, 2], "b": [0]})
+    runs = {"a": [record([0.9], seed=0), record([0.9], seed=2)], "stale": [record([0.9])]}
+    assert analysis.progress(runs, sweep) == (2, 4)
