@@ -164,7 +164,9 @@ def environment():
         "numpy": np.__version__,
         "python": sys.version.split()[0],
         "git_commit": git("rev-parse", "HEAD") or "unknown",
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        # the code differs from the commit; results/ changing while sweeps run does not count
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                              ":(exclude)results")),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }

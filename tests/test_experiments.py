@@ -347,3 +347,21 @@ def test_a_bad_slurm_array_stops_the_sweep_before_any_run(tmp_path, fake_mnist_d
                       env=slurm_env(1, 3, first=1, last=3))
     assert "must be --array=0-2" in failure.value.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_git_dirty_means_the_code_differs_not_the_results(tmp_path, monkeypatch):
+    from nielsen_net import experiment
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    git("init", "-q")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "run.json").write_text("{}")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
+    monkeypatch.setattr(experiment, "PROJECT_ROOT", tmp_path)
+    (tmp_path / "results" / "run.json").unlink()       # a sweep replacing its runs
+    assert experiment.environment()["git_dirty"] is False
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert experiment.environment()["git_dirty"] is True
