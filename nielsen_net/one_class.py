@@ -15,8 +15,9 @@ Three scores, all a mean squared error per pixel, (m,):
   (`PCA.choose_components`);
 - mean distance: the squared distance to the mean normal image (`mean_distance`).
 
-The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`, and
-`welch_interval` for differences of AUCs over seeds.
+The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`,
+`settled_epoch` and `still_falling` for the length of training, and `welch_interval` for
+differences of AUCs over seeds.
 
 Left out: files, figures and loops over digits (scripts/one_class.py does those).
 """
@@ -162,3 +163,21 @@ def grid_edges(grid, chosen):
     return [axis for axis, values in grid.items()
             if len(values) >= 3 and all(isinstance(v, (int, float)) for v in values)
             and chosen[axis] in (min(values), max(values))]
+
+
+def settled_epoch(curve, tolerance):
+    """The first 1-based epoch whose validation error is within `tolerance` (a fraction) of
+    the lowest of `curve` (n_epochs,): later epochs gain less than that. NaN never settles."""
+    curve = np.asarray(curve, dtype=float)
+    if not np.isfinite(curve).any():
+        raise ValueError("the curve has no finite value; nothing settles")
+    return int(np.flatnonzero(curve <= (1 + tolerance) * np.nanmin(curve))[0]) + 1
+
+
+def still_falling(curve, window, tolerance):
+    """True if the last value of `curve` is more than `tolerance` (a fraction) below the value
+    `window` epochs earlier (the first, if the curve is shorter): a longer budget would have
+    lowered the error by more than the tolerance, so the budget was an edge of the grid."""
+    curve = np.asarray(curve, dtype=float)
+    earlier = curve[max(0, len(curve) - 1 - window)]
+    return bool(earlier > (1 + tolerance) * curve[-1])

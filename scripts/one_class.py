@@ -4,7 +4,8 @@ For each digit d (scripts/configs/one_class.toml): an autoencoder is trained ove
 on d's images in the book's 50,000-image split, scoring the 10,000 test images by
 reconstruction error; PCA reconstruction error and the distance to the mean image score them
 in the same run. The autoencoder's architecture, hidden activation, cost, eta and epochs are
-first chosen by a grid on held-out normal images only. Then the hard case "every digit but 9"
+first chosen on held-out normal images only: a grid, then eta and epochs refined around its
+winner with a longer budget. Then the hard case "every digit but 9"
 with an ink-normalised score, and what the figures need. Writes results/anomaly/one_class.json
 (no figures: plots.py draws them from the record).
 
@@ -103,8 +104,38 @@ def candidates(selection):
         yield choice, network, choice["eta"]
 
 
-def select_autoencoder(config, jobs):
-    """Run the selection grid on the normal validation images; return its record."""
+def select_autoencoder(config, jobs, done=None):
+    """Choose the autoencoder on the normal validation images in two stages: the full grid
+    (`stage1`, reused from `done`, the previous record, when the config it ran is unchanged),
+    then eta and the number of epochs around its winner (`refine`). Returns their record."""
+    stage1 = reusable_stage1(done, config) or run_stage1(config, jobs)
+    stage2 = refine(config, stage1, jobs)
+    return {"stage1": stage1, "stage2": stage2, "network": stage1["network"],
+            "training": stage2["training"], "at_grid_edge": stage2["at_grid_edge"],
+            "seconds": stage2["seconds"] + (0 if "reused_from" in stage1
+                                            else stage1["seconds"])}
+
+
+def reusable_stage1(done, config):
+    """Stage 1 of the previous record `done` if the data, training and selection config it
+    ran are those of `config` (same code, same numbers: its runs are seeded), else None."""
+    keys = (("data",), ("autoencoder", "training"), ("autoencoder", "selection"))
+    if done is None or any(_get(done["config"], k) != _get(config, k) for k in keys):
+        return None
+    previous = done["selection"]
+    stage1 = previous.get("stage1", previous)  # records before the refine stage: stage 1 only
+    return stage1 | {"reused_from": stage1.get("reused_from", {
+        k: done["environment"][k] for k in ("git_commit", "date")})}
+
+
+def _get(table, keys):
+    for key in keys:
+        table = table.get(key, {})
+    return table
+
+
+def run_stage1(config, jobs):
+    """Every combination of the selection grid on the selection digits; its record."""
     ae, dtype = config["autoencoder"], config["data"]["dtype"]
     selection = ae["selection"]
     grid = list(candidates(selection))
@@ -136,6 +167,46 @@ def select_autoencoder(config, jobs):
         "at_grid_edge": edges,
         "network": network | {"dtype": dtype},
         "training": ae["training"] | {"eta": eta, "epochs": epochs},
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def refine(config, stage1, jobs):
+    """Stage 2: stage 1's network kept, eta one step below and above its eta, a longer
+    budget; eta by lowest validation error, epochs by `one_class.settled_epoch`, and the
+    budget an edge if the chosen curve is `one_class.still_falling` at its end."""
+    ae, selection, rule = config["autoencoder"], config["autoencoder"]["selection"], \
+        config["autoencoder"]["refine"]
+    etas = [float(f"{stage1['training']['eta'] * f:.3g}") for f in rule["eta_factors"]]
+    tasks = [dict(normal=d, seed=selection["seed"], score=False, network=stage1["network"],
+                  training=ae["training"] | {"eta": eta, "epochs": rule["max_epochs"]})
+             for eta in etas for d in selection["digits"]]
+    start = time.perf_counter()
+    results = _chunks(run_all(tasks, config, jobs, "refine"), len(selection["digits"]))
+    index, _ = oc.select([[r["validation_error"] for r in rs] for rs in results])
+    curve = np.mean([r["validation_error"] for r in results[index]], axis=0)  # (max_epochs,)
+    epochs = oc.settled_epoch(curve, rule["tolerance"])
+    edges = oc.grid_edges({"eta": etas}, {"eta": etas[index]})
+    if oc.still_falling(curve, rule["window"], rule["tolerance"]):
+        edges.append("epochs")
+    return {
+        "rule": f"stage 1's network; eta of lowest validation error (mean over the selection "
+                f"digits) at any epoch; epochs: the first whose mean validation error is within "
+                f"{rule['tolerance']} of that eta's lowest; the budget is an edge if the error "
+                f"still fell by more than {rule['tolerance']} over its last {rule['window']} "
+                f"epochs",
+        "grid": {"eta": etas}, "digits": selection["digits"], "seed": selection["seed"],
+        "max_epochs": rule["max_epochs"], "tolerance": rule["tolerance"],
+        "window": rule["window"],
+        "runs": [{"eta": eta, "digit": d, "validation_error": r["validation_error"],
+                  "seconds": r["seconds"]}
+                 for eta, rs in zip(etas, results) for d, r in zip(selection["digits"], rs)],
+        "chosen": {"eta": etas[index], "epochs": epochs,
+                   "validation_error": float(curve[epochs - 1]),
+                   "lowest_validation_error": float(np.nanmin(curve)),
+                   "lowest_at_epoch": int(np.nanargmin(curve)) + 1},
+        "at_grid_edge": edges,
+        "training": ae["training"] | {"eta": etas[index], "epochs": epochs},
         "seconds": time.perf_counter() - start,
     }
 
@@ -226,8 +297,9 @@ def main():
     env, start = environment(), time.perf_counter()
     mnist = load_mnist(dtype=config["data"]["dtype"])
     X_test, y_test = mnist.test
-    selected = select_autoencoder(config, args.jobs)
-    print(f"chosen: {selected['chosen']}; at grid edge: {selected['at_grid_edge'] or 'none'}")
+    selected = select_autoencoder(config, args.jobs, done)
+    print(f"chosen: {selected['network']}, {selected['training']}; "
+          f"at grid edge: {selected['at_grid_edge'] or 'none'}")
 
     ae = config["autoencoder"]
     figure = config["figures"]

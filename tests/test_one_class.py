@@ -172,3 +172,20 @@ def test_grid_edges_flags_a_choice_at_either_end_of_a_numeric_axis():
             "mu": [0.0, 0.9]}
     assert oc.grid_edges(grid, {"eta": 1.0, "activation": "relu", "mu": 0.9}) == ["eta"]
     assert oc.grid_edges(grid, {"eta": 0.1, "activation": "tanh", "mu": 0.0}) == []
+
+
+def test_settled_epoch_is_the_first_within_the_tolerance_of_the_lowest():
+    curve = [10.0, 5.0, 2.05, 2.02, 2.0, np.nan]
+    assert oc.settled_epoch(curve, 0.03) == 3   # 2.05 <= 1.03 * 2.0
+    assert oc.settled_epoch(curve, 0.02) == 4
+    assert oc.settled_epoch(curve, 0.0) == 5
+    with pytest.raises(ValueError, match="no finite value"):
+        oc.settled_epoch([np.nan, np.nan], 0.01)
+
+
+def test_still_falling_compares_the_last_value_with_the_one_a_window_earlier():
+    curve = [4.0, 3.0, 2.0, 1.9, 1.89]
+    assert oc.still_falling(curve, window=2, tolerance=0.01)       # 2.0 vs 1.89: 5.8% lower
+    assert not oc.still_falling(curve, window=1, tolerance=0.01)   # 1.9 vs 1.89: 0.5% lower
+    assert oc.still_falling(curve, window=100, tolerance=0.5)      # from the first: 4.0 vs 1.89
+    assert not oc.still_falling([1.0, 1.0, 1.2], window=2, tolerance=0.0)  # rising

@@ -54,10 +54,17 @@ def test_the_script_writes_every_auc_the_selection_and_the_hard_case(tmp_path):
     for method, n in (("autoencoder", 2), ("pca", 1), ("mean_distance", 1)):
         assert list(auc[method]) == [str(d) for d in range(10)]
         assert all(len(v) == n and all(0 <= a <= 1 for a in v) for v in auc[method].values())
-    selection = record["selection"]
-    assert len(selection["runs"]) == 2 * 2 * 2  # activations x etas x selection digits
-    assert 1 <= selection["chosen"]["epochs"] <= 2
-    assert record["methods"]["autoencoder"]["training"]["epochs"] == selection["chosen"]["epochs"]
+    stage1, stage2 = record["selection"]["stage1"], record["selection"]["stage2"]
+    assert len(stage1["runs"]) == 2 * 2 * 2  # activations x etas x selection digits
+    assert "reused_from" not in stage1
+    eta = stage1["training"]["eta"]
+    assert stage2["grid"]["eta"] == [float(f"{eta * f:.3g}") for f in (0.3, 1.0, 3.0)]
+    assert len(stage2["runs"]) == 3 * 2  # etas x selection digits
+    assert 1 <= stage2["chosen"]["epochs"] <= 2
+    training = record["methods"]["autoencoder"]["training"]
+    assert (training["eta"], training["epochs"]) == (stage2["chosen"]["eta"],
+                                                     stage2["chosen"]["epochs"])
+    assert record["methods"]["autoencoder"]["network"] == stage1["network"]
     assert set(record["hard_case"]["auc"]) >= {"autoencoder", "pca", "autoencoder_per_ink", "ink"}
     assert len(record["hard_case"]["auc"]["autoencoder"]) == 2
     figures = record["figures"]
@@ -94,3 +101,22 @@ def test_the_committed_config_holds_ten_published_aucs_per_method():
         assert len(table["auc_percent"]) == 10 and all(50 < a <= 100 for a in table["auc_percent"])
         assert table["citation"] and table["source_checked"]
     assert math.isclose(np.mean(config["published"][0]["auc_percent"]), 94.8, abs_tol=0.05)
+
+
+def test_stage1_is_reused_only_when_the_config_it_ran_is_unchanged():
+    import tomllib
+    config = tomllib.loads((ROOT / "scripts" / "configs" / "one_class.toml").read_text())
+    stage1 = {"network": {"sizes": [784, 64, 784]}, "training": {"eta": 0.001}}
+    environment = {"git_commit": "abc", "date": "then"}
+    old = {"config": config, "selection": stage1, "environment": environment}
+    new = {"config": config, "selection": {"stage1": stage1 | {"reused_from": {"git_commit": "x"}}},
+           "environment": environment}
+    assert one_class.reusable_stage1(old, config) == stage1 | {
+        "reused_from": {"git_commit": "abc", "date": "then"}}
+    assert one_class.reusable_stage1(new, config)["reused_from"] == {"git_commit": "x"}
+    changed = config | {"autoencoder": config["autoencoder"] | {
+        "selection": config["autoencoder"]["selection"] | {"seed": 7}}}
+    assert one_class.reusable_stage1(old, changed) is None
+    refined = config | {"autoencoder": config["autoencoder"] | {"refine": {"max_epochs": 9}}}
+    assert one_class.reusable_stage1(old, refined) == one_class.reusable_stage1(old, config)
+    assert one_class.reusable_stage1(None, config) is None
