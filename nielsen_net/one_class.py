@@ -17,7 +17,8 @@ Three scores, all a mean squared error per pixel, (m,):
 
 The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`,
 `settled_epoch` and `still_falling` for the length of training, and `welch_interval` for
-differences of AUCs over seeds.
+differences of AUCs over seeds (`differences`). `auc_summary`, `best_fixed_k` and
+`lowest_errors` give the report its numbers from a record.
 
 Left out: files, figures and loops over digits (scripts/one_class.py does those).
 """
@@ -27,7 +28,7 @@ import math
 import numpy as np
 
 from .network import Network
-from .stats import t_quantile
+from .stats import decide, mean_interval, t_quantile
 from .validation import check_positive
 
 
@@ -181,3 +182,50 @@ def still_falling(curve, window, tolerance):
     curve = np.asarray(curve, dtype=float)
     earlier = curve[max(0, len(curve) - 1 - window)]
     return bool(earlier > (1 + tolerance) * curve[-1])
+
+
+def differences(auc, other, first="autoencoder"):
+    """{"0".."9", "mean": {difference, ci95, word}}: `first`'s AUC minus `other`'s, from
+    `auc` ({method: {digit: [AUC per seed]}}), with a 95% `welch_interval` over seeds; for the
+    mean over the digits, one value per seed. `word` is `stats.decide` of the interval."""
+    digits = sorted(auc[first], key=int)
+    pairs = [(d, auc[first][d], auc[other][d]) for d in digits]
+    pairs.append(("mean", np.mean([auc[first][d] for d in digits], axis=0),  # (n_seeds,)
+                  np.mean([auc[other][d] for d in digits], axis=0)))
+    out = {}
+    for key, a, b in pairs:
+        diff, half = welch_interval(a, b)
+        out[key] = {"difference": diff, "ci95": [diff - half, diff + half],
+                    "word": decide(diff - half, diff + half)}
+    return out
+
+
+def auc_summary(values):
+    """(mean, lo, hi) of AUCs over seeds: the 95% t interval of the mean, or the one value
+    twice over for a deterministic method."""
+    if len(values) == 1:
+        return float(values[0]), float(values[0]), float(values[0])
+    return mean_interval(values)
+
+
+def best_fixed_k(pca_per_digit, ks):
+    """(k, mean AUC over the digits at that k, mean AUC at each k): the one number of PCA
+    components that maximises the mean test AUC. Found on the test set, so never a choice:
+    it shows how much the validation rule leaves to PCA."""
+    means = np.mean([r["auc_at_each_k_not_for_choosing"] for r in pca_per_digit.values()],
+                    axis=0)  # (len(ks),)
+    best = int(np.argmax(means))
+    return int(ks[best]), float(means[best]), means
+
+
+def lowest_errors(runs, key):
+    """{value of `key`: (lowest mean validation error, its 1-based epoch)} over the runs of a
+    selection stage (dicts with `key` and a `validation_error` curve), averaged over digits."""
+    curves = {}
+    for run in runs:
+        curves.setdefault(repr(run[key]), []).append(run["validation_error"])
+    out = {}
+    for value, group in curves.items():
+        mean = np.mean(np.asarray(group, dtype=float), axis=0)
+        out[value] = (float(np.nanmin(mean)), int(np.nanargmin(mean)) + 1)
+    return out

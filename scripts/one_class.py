@@ -240,19 +240,6 @@ def histograms(scores, positive, bins):
     return out
 
 
-def differences(auc, other):
-    """Per digit and for the mean over digits: the autoencoder's AUC minus `other`'s, with a
-    95% Welch t interval over seeds (mean over digits: one value per seed)."""
-    out = {}
-    for d in DIGITS:
-        diff, half = oc.welch_interval(auc["autoencoder"][str(d)], auc[other][str(d)])
-        out[str(d)] = {"difference": diff, "ci95": [diff - half, diff + half]}
-    per_seed = np.mean([auc["autoencoder"][str(d)] for d in DIGITS], axis=0)  # (n_seeds,)
-    diff, half = oc.welch_interval(per_seed, [np.mean([auc[other][str(d)] for d in DIGITS])])
-    out["mean"] = {"difference": diff, "ci95": [diff - half, diff + half]}
-    return out
-
-
 def hard_case(mnist, config, selected, jobs):
     """AUCs for "every digit but 9": autoencoder, PCA, mean distance, ink-normalised scores."""
     hard = config["hard_case"]
@@ -336,8 +323,8 @@ def main():
         "auc": auc,
         "mean_auc": {m: float(np.mean([np.mean(v) for v in per.values()]))
                      for m, per in auc.items()},
-        "autoencoder_minus": {"pca": differences(auc, "pca"),
-                              "mean_distance": differences(auc, "mean_distance")},
+        "autoencoder_minus": {"pca": oc.differences(auc, "pca"),
+                              "mean_distance": oc.differences(auc, "mean_distance")},
         "methods": {
             "autoencoder": {"network": selected["network"], "training": selected["training"],
                             "seeds": ae["seeds"], "score": "mean squared reconstruction "

@@ -695,10 +695,85 @@ def anomaly_reconstructions(record):
     return fig
 
 
+# ---------------------------------------------------------------- one-class MNIST (anomaly/one_class.json)
+
+ONE_CLASS_METHODS = {"autoencoder": ("autoencoder", "tab:blue"), "pca": ("PCA", "tab:orange"),
+                     "mean_distance": ("distance to mean image", "tab:green")}
+
+
+def one_class_auc(record):
+    """AUC per normal digit: the autoencoder (mean over seeds, min-max bar), the baselines,
+    and the published Deep SVDD figures (another protocol: see the report)."""
+    digits = np.arange(10)
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=DPI)
+    for i, (method, (label, colour)) in enumerate(ONE_CLASS_METHODS.items()):
+        values = [record["auc"][method][str(d)] for d in digits]
+        mean = np.array([np.mean(v) for v in values])
+        bar = [mean - [min(v) for v in values], [max(v) for v in values] - mean]
+        ax.errorbar(digits + 0.12 * (i - 1), mean, yerr=bar if len(values[0]) > 1 else None,
+                    fmt="o", color=colour, capsize=2, ms=5,
+                    label=f"{label} (mean {record['mean_auc'][method]:.3f})")
+    for published, marker in zip(record["published"] or [], ("*", "x")):
+        auc = np.array(published["auc_percent"]) / 100
+        ax.plot(digits + 0.3, auc, marker, color="0.35", ms=7,
+                label=f"{published['method']}, published (mean {auc.mean():.3f})")
+    ax.set(xticks=digits, xlabel="normal digit (trained on it alone)",
+           ylabel='test AUC of "not d" against d',
+           title="One-class MNIST: AUC per digit")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def one_class_histograms(record):
+    """Test scores of normal and anomalous images for the figure's digit, per method."""
+    shown = record["figures"]
+    fig, axes = plt.subplots(1, len(ONE_CLASS_METHODS), figsize=(11, 3.5), dpi=DPI)
+    for ax, (method, (label, _)) in zip(axes, ONE_CLASS_METHODS.items()):
+        h = shown["histograms"][method]
+        for kind, colour in (("normal", "tab:blue"), ("anomalous", "tab:red")):
+            counts = np.array(h[kind], dtype=float)
+            ax.stairs(counts / counts.sum(), h["edges"], color=colour, fill=True, alpha=0.45,
+                      label=f"{kind} ({int(counts.sum())})")
+        ax.set(xlabel="score (mean squared error per pixel)", title=label)
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("fraction of the images")
+    fig.suptitle(f"Scores of the test images, normal digit {shown['digit']} "
+                 f"(autoencoder seed {shown['seed']})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def one_class_reconstructions(record):
+    """The autoencoder's best and worst reconstructed normal and anomalous test images."""
+    shown = record["figures"]
+    blocks = [(kind, which, shown["reconstructions"][kind][which])
+              for kind in ("normal", "anomalous") for which in ("best", "worst")]
+    n = len(blocks[0][2])
+    fig, axes = plt.subplots(2 * len(blocks), n, figsize=(n * 1.1, 9.5), dpi=DPI)
+    for b, (kind, which, images) in enumerate(blocks):
+        for j, image in enumerate(images):
+            for k, key in enumerate(("image", "reconstruction")):
+                ax = axes[2 * b + k, j]
+                ax.imshow(np.reshape(image[key], (28, 28)), cmap="gray_r", vmin=0, vmax=1)
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if j == 0:
+                    ax.set_ylabel(f"{kind} {which}\n{'rebuilt' if k else 'original'}",
+                                  fontsize=7)
+            axes[2 * b, j].set_title(f"{image['label']}: err {image['error']:.3f}", fontsize=7)
+    fig.suptitle(f"Autoencoder for digit {shown['digit']} (seed {shown['seed']}): best and "
+                 f"worst reconstructed test images", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 @dataclass(frozen=True)
 class Figure:
     draw: object   # Data -> matplotlib figure
     alt: str       # the alt text the report gives it
+    record: str = ""  # a use case's record file it draws, if not <use case>.json
 
 
 # Every figure, by sweep and file name, in the order the report shows them.
@@ -728,7 +803,15 @@ FIGURES = {
     "regression": {"fit.png": Figure(regression_fit, "regression fit")},
     "anomaly": {"roc.png": Figure(anomaly_roc, "ROC curves"),
                 "reconstructions.png": Figure(anomaly_reconstructions,
-                                              "best and worst reconstructions")},
+                                              "best and worst reconstructions"),
+                "one_class_auc.png": Figure(one_class_auc, "one-class AUC per digit",
+                                            "one_class.json"),
+                "one_class_histograms.png": Figure(one_class_histograms,
+                                                   "one-class score histograms",
+                                                   "one_class.json"),
+                "one_class_reconstructions.png": Figure(one_class_reconstructions,
+                                                        "one-class reconstructions",
+                                                        "one_class.json")},
 }
 USE_CASES = ("regression", "anomaly")  # one record, <name>/<name>.json, instead of runs
 
@@ -746,18 +829,22 @@ def draw(results, name):
         print(f"skip {name}: no folder {folder}")
         return []
     if name in USE_CASES:
-        data = read_if_present(folder / f"{name}.json")
-        if data is None:
-            print(f"skip {name}: no record {folder / name}.json")
-            return []
+        data = {}  # record file -> record, read as the figures ask for them
     else:
         data = Data(load_sweep(name, SWEEP_FILES), load_runs(folder), load_runs(folder, "tune"))
         for stray in stray_files(folder) + stray_files(folder, "tune"):
             print(f"ignored {stray}: not named as a run (<configuration>,seed=<n>.json)")
     written = []
     for file, figure in FIGURES[name].items():
+        if name in USE_CASES:
+            record = figure.record or f"{name}.json"
+            if record not in data:
+                data[record] = read_if_present(folder / record)
+            if data[record] is None:
+                print(f"skip {folder / file}: no record {folder / record}")
+                continue
         try:
-            fig = figure.draw(data)
+            fig = figure.draw(data[record] if name in USE_CASES else data)
         except Missing as why:
             print(f"skip {folder / file}: {why}")
             continue

@@ -189,3 +189,37 @@ def test_still_falling_compares_the_last_value_with_the_one_a_window_earlier():
     assert not oc.still_falling(curve, window=1, tolerance=0.01)   # 1.9 vs 1.89: 0.5% lower
     assert oc.still_falling(curve, window=100, tolerance=0.5)      # from the first: 4.0 vs 1.89
     assert not oc.still_falling([1.0, 1.0, 1.2], window=2, tolerance=0.0)  # rising
+
+
+def test_differences_per_digit_and_over_the_mean_of_digits_with_a_word():
+    auc = {"autoencoder": {"0": [0.9, 0.92, 0.94], "1": [0.5, 0.6, 0.7]},
+           "pca": {"0": [0.8], "1": [0.8]}}
+    out = oc.differences(auc, "pca")
+    assert out["0"]["difference"] == pytest.approx(0.12)
+    assert out["0"]["ci95"] == pytest.approx([0.12 - 4.302653 * 0.02 / np.sqrt(3),
+                                              0.12 + 4.302653 * 0.02 / np.sqrt(3)], rel=1e-5)
+    assert out["0"]["word"] == "higher"
+    assert out["1"]["word"] == "not distinguishable"   # -0.2 +/- 0.248
+    assert out["mean"]["difference"] == pytest.approx(np.mean([0.7, 0.76, 0.82]) - 0.8)
+    assert out["mean"]["word"] == "not distinguishable"
+
+
+def test_auc_summary_is_a_t_interval_or_the_one_value():
+    assert oc.auc_summary([0.8]) == (0.8, 0.8, 0.8)
+    mean, lo, hi = oc.auc_summary([0.9, 0.92, 0.94])
+    assert mean == pytest.approx(0.92) and hi - mean == pytest.approx(4.302653 * 0.02 / np.sqrt(3))
+
+
+def test_best_fixed_k_maximises_the_mean_auc_over_digits():
+    per_digit = {"0": {"auc_at_each_k_not_for_choosing": [0.5, 0.9, 0.8]},
+                 "1": {"auc_at_each_k_not_for_choosing": [0.7, 0.6, 0.9]}}
+    k, best, means = oc.best_fixed_k(per_digit, [1, 2, 4])
+    assert (k, best) == (4, pytest.approx(0.85))
+    assert means == pytest.approx([0.6, 0.75, 0.85])
+
+
+def test_lowest_errors_averages_the_digits_before_taking_the_minimum():
+    runs = [{"eta": 0.1, "validation_error": [3.0, 1.0, 2.0]},
+            {"eta": 0.1, "validation_error": [3.0, 2.0, 1.0]},   # mean 3, 1.5, 1.5
+            {"eta": 1.0, "validation_error": [2.0, np.nan, 0.5]}]
+    assert oc.lowest_errors(runs, "eta") == {"0.1": (1.5, 2), "1.0": (0.5, 3)}

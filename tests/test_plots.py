@@ -1,10 +1,12 @@
 """scripts/plots.py on a tiny hand-made results folder: figures whose runs exist are written,
 the others are skipped without an error, and a diverged run does not break a figure."""
 
+import shutil
+
 import numpy as np
 import pytest
 
-from helpers import SWEEPS, load_script
+from helpers import ROOT, SWEEPS, load_script
 from nielsen_net import results
 from nielsen_net.sweep import load_sweep
 
@@ -96,3 +98,15 @@ def test_a_stray_copy_is_reported_and_not_drawn_as_a_seed(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"ignored {copy}: not named as a run" in out
     assert plots.seed_count(results.load_runs(tmp_path / "book")) == "2 seeds"
+
+
+def test_the_one_class_figures_are_drawn_from_their_own_record(tmp_path, capsys):
+    folder = tmp_path / "anomaly"
+    folder.mkdir()
+    shutil.copy(ROOT / "results" / "anomaly" / "one_class.json", folder)  # no anomaly.json
+    plots.main(["--results", str(tmp_path), "--sweep", "anomaly"])
+    out = capsys.readouterr().out
+    drawn = {f.name for f in folder.glob("*.png")}
+    assert drawn == {"one_class_auc.png", "one_class_histograms.png",
+                     "one_class_reconstructions.png"}
+    assert out.count(f"no record {folder / 'anomaly.json'}") == 2  # roc.png, reconstructions.png
