@@ -17,8 +17,8 @@ Three scores, all a mean squared error per pixel, (m,):
 
 The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`,
 `settled_epoch` and `still_falling` for the length of training, and `welch_interval` for
-differences of AUCs over seeds (`differences`). `auc_summary`, `best_fixed_k` and
-`lowest_errors` give the report its numbers from a record.
+differences of AUCs over seeds (`differences`). `auc_summary`, `mean_over_digits`,
+`best_fixed_k`, `lowest_errors` and `ink_contrast` give the report its numbers from a record.
 
 Left out: files, figures and loops over digits (scripts/one_class.py does those).
 """
@@ -188,16 +188,25 @@ def differences(auc, other, first="autoencoder"):
     """{"0".."9", "mean": {difference, ci95, word}}: `first`'s AUC minus `other`'s, from
     `auc` ({method: {digit: [AUC per seed]}}), with a 95% `welch_interval` over seeds; for the
     mean over the digits, one value per seed. `word` is `stats.decide` of the interval."""
-    digits = sorted(auc[first], key=int)
-    pairs = [(d, auc[first][d], auc[other][d]) for d in digits]
-    pairs.append(("mean", np.mean([auc[first][d] for d in digits], axis=0),  # (n_seeds,)
-                  np.mean([auc[other][d] for d in digits], axis=0)))
+    pairs = [(d, auc[first][d], auc[other][d]) for d in sorted(auc[first], key=int)]
+    pairs.append(("mean", mean_over_digits(auc[first]), mean_over_digits(auc[other])))
     out = {}
     for key, a, b in pairs:
         diff, half = welch_interval(a, b)
         out[key] = {"difference": diff, "ci95": [diff - half, diff + half],
                     "word": decide(diff - half, diff + half)}
     return out
+
+
+def mean_over_digits(per_digit):
+    """The mean AUC over the digits for each seed, (n_seeds,), from {digit: [AUC per seed]}."""
+    return np.mean([per_digit[d] for d in sorted(per_digit, key=int)], axis=0)
+
+
+def ink_contrast(mean_ink_per_digit, digit):
+    """(mean ink of `digit`'s images, mean over the other digits of theirs)."""
+    others = [ink for d, ink in enumerate(mean_ink_per_digit) if d != digit]
+    return float(mean_ink_per_digit[digit]), float(np.mean(others))
 
 
 def auc_summary(values):

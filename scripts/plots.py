@@ -816,9 +816,11 @@ FIGURES = {
 USE_CASES = ("regression", "anomaly")  # one record, <name>/<name>.json, instead of runs
 
 
-def markdown(name):
-    """The Markdown image lines of every figure of `name`, for the report."""
-    return "".join(f"![{figure.alt}]({name}/{file})\n" for file, figure in FIGURES[name].items())
+def markdown(name, record=""):
+    """The Markdown image lines of the figures of `name` (of a use case: those drawn from
+    `record`, "" for <name>.json), for the report."""
+    return "".join(f"![{figure.alt}]({name}/{file})\n" for file, figure in FIGURES[name].items()
+                   if figure.record == record)
 
 
 def draw(results, name):

@@ -223,3 +223,8 @@ def test_lowest_errors_averages_the_digits_before_taking_the_minimum():
             {"eta": 0.1, "validation_error": [3.0, 2.0, 1.0]},   # mean 3, 1.5, 1.5
             {"eta": 1.0, "validation_error": [2.0, np.nan, 0.5]}]
     assert oc.lowest_errors(runs, "eta") == {"0.1": (1.5, 2), "1.0": (0.5, 3)}
+
+
+def test_mean_over_digits_is_per_seed_and_ink_contrast_leaves_the_digit_out():
+    assert oc.mean_over_digits({"1": [0.5, 0.7], "0": [0.9, 0.9]}) == pytest.approx([0.7, 0.8])
+    assert oc.ink_contrast([0.1, 0.2, 0.6], 1) == (0.2, pytest.approx(0.35))

@@ -12,6 +12,7 @@ import numpy as np
 from helpers import ROOT, idx_bytes, load_script
 
 one_class = load_script("one_class")
+report = load_script("report")
 
 
 def small_config(tmp_path):
@@ -77,6 +78,11 @@ def test_the_script_writes_every_auc_the_selection_and_the_hard_case(tmp_path):
     assert sum(histogram["normal"]) == 20 and sum(histogram["anomalous"]) == 180
     assert [p["method"] for p in record["published"]][0] == "One-Class Deep SVDD"
     assert {"git_commit", "numpy"} <= set(record["environment"])
+    section = report.one_class_section(tmp_path)
+    rows = [line for line in section.splitlines() if re.match(r"\| (\d|\*\*mean)", line)]
+    assert len(rows) == 11 and all(line.count("|") == 9 for line in rows)  # 8 columns
+    assert ("still at the edge" in section) == bool(record["selection"]["at_grid_edge"])
+    assert "not run" not in section.lower()
 
 
 def pytest_fail(message):
