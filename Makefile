@@ -18,7 +18,7 @@ CPUS      ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
-	fast98 verify regression anomaly plots report migrate reproduce slurm slurm-check clean
+	fast98 verify regression anomaly inspect plots report migrate reproduce slurm slurm-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_ -]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ regression: $(STAMP)  ## regression use case: identity output on data made here 
 anomaly: data  ## anomaly detection: an autoencoder that never saw a 9 -> results/anomaly/
 	$(PY) scripts/anomaly.py
 
+inspect: data  ## first-layer weights and most confident mistakes of two nets -> results/inspect/
+	$(PY) scripts/inspect_nets.py
+
 plots: $(STAMP)  ## draw every plot in results/ from the run JSON files (never trains)
 	$(PY) scripts/plots.py
 
@@ -89,7 +92,7 @@ migrate: $(STAMP)  ## rewrite older records under results/ as strict JSON with a
 
 reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
 	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done
-	$(MAKE) regression anomaly plots report
+	$(MAKE) regression anomaly inspect plots report
 
 slurm: data  ## submit a sweep as a Slurm job array, then its plots and report: make slurm SWEEP=name TASKS=n
 	mkdir -p logs/slurm
