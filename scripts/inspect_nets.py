@@ -25,7 +25,8 @@ def train(mnist, seed, network, training):
     eta = settings.pop("eta")
     net = Network(seed=seed, **settings)
     history = net.SGD((mnist.train.X, mnist.train.y), eta=eta, **training,
-                      evaluation_data=(mnist.validation.X, mnist.validation.y), progress=True)
+                      evaluation_data=(mnist.validation.X, mnist.validation.y),
+                      monitor_training=False, progress=True)
     return net, history
 
 
