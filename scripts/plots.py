@@ -31,9 +31,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
-from nielsen_net.analysis import (curve, dead_percent, gradient_ratio, measure, numbers,  # noqa: E402
-                                  spread, stack)
-from nielsen_net.verdicts import LEARNED_ALL, mode, mode_label, modes, unlearned_digits  # noqa: E402
+from nielsen_net.analysis import (  # noqa: E402
+    curve, dead_percent, gradient_ratio, measure, numbers, spread, stack)
+from nielsen_net.verdicts import (  # noqa: E402
+    LEARNED_ALL, mode, mode_label, modes, unlearned_digits)
 from nielsen_net.results import BadRecord, load_runs, read_if_present, stray_files  # noqa: E402
 from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
 
@@ -129,9 +130,10 @@ def diagnostic(ax, records, key, layer, label, scale=1, **style):
 
 
 def seed_points(ax, x, values, **style):
-    """Every seed's value as a small point just beside x (gid "seed"), so a mean's marker
-    does not hide them."""
+    """Every seed's finite value as a small point just beside x (gid "seed"), so a mean's
+    marker does not hide them."""
     values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]  # a diverged seed has no value to show
     ax.plot(np.full(len(values), x), values, linestyle="none", marker=style.pop("marker", "o"),
             ms=3, alpha=0.6, mew=0, gid="seed", **style)
 
@@ -142,8 +144,9 @@ def log_axis(ax):
     ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()]
                         or [np.array([])])
     ys = ys[np.isfinite(ys)]
-    if (ys == 0).any() and (ys > 0).any():
-        ax.set_yscale("symlog", linthresh=ys[ys > 0].min(), linscale=0.4)
+    if (ys == 0).any():
+        ax.set_yscale("symlog", linthresh=ys[ys > 0].min() if (ys > 0).any() else 1,
+                      linscale=0.4)
         ax.axhline(0, color="black", linewidth=0.8)
         ax.text(0.01, 0.01, "exact zeros drawn at 0 (symlog)", transform=ax.transAxes,
                 fontsize=7, va="bottom")
@@ -265,12 +268,12 @@ def learning_curves(rows, title, style_of, label_of):
             finals.append(np.nanmax(np.append(line.get_ydata(), np.nan)))
             series(training, records, "training_cost", label, **style)
             series(scored, records, "evaluation_cost", label, **style)
-        full.set(ylim=(0, 100), ylabel=f"{split} accuracy (%)", xlabel="epoch")
+        full.set(ylim=(0, 100), ylabel=f"{heading}\n{split} accuracy (%)", xlabel="epoch")
         bottom = zoom(top, finals)
         top.set(ylabel=f"{split} accuracy (%)", xlabel="epoch")
-        for ax, what in ((full, "full range"), (top, f"top of the range (full: left)"),
+        for ax, what in ((full, "accuracy, full range"), (top, "accuracy, top of the range"),
                          (training, "training cost (log)"), (scored, f"{split} cost (log)")):
-            ax.set_title(f"{heading}: {what}")
+            ax.set_title(what)
         below = sum(f < bottom for f in finals)
         if below:
             top.text(0.02, 0.02, f"{below} below this range: see left", transform=top.transAxes,
@@ -965,48 +968,127 @@ def inspect_mistakes(record):
 class Figure:
     draw: object   # Data -> matplotlib figure
     alt: str       # the alt text the report gives it
+    learn: str     # what a reader learns from it, for the report's list of figures
 
 
 # Every figure, by sweep and file name, in the order the report shows them.
 FIGURES = {
     "activation_init": {
-        "curves.png": Figure(activation_curves, "validation accuracy and cost per epoch"),
-        "test_accuracy.png": Figure(test_accuracy, "test accuracy per seed"),
-        "dead_units.png": Figure(dead_units, "dead units"),
-        "gradient_norms.png": Figure(activation_gradient_norms, "per-layer gradient norms"),
-        "eta_tuning.png": Figure(eta_tuning, "learning-rate tuning"),
+        "curves.png": Figure(
+            activation_curves, "validation accuracy and cost per epoch",
+            "which activation and init pairs learn at all (full range), how the good ones differ "
+            "(top), and whether the validation cost turns up while the accuracy stays flat"),
+        "test_accuracy.png": Figure(
+            test_accuracy, "test accuracy per seed",
+            "every seed's test accuracy: the spread within a configuration next to the gaps "
+            "between configurations"),
+        "dead_units.png": Figure(
+            dead_units, "dead units",
+            "when ReLU units die (at initialisation or during training), per init and layer"),
+        "gradient_norms.png": Figure(
+            activation_gradient_norms, "per-layer gradient norms",
+            "how fast each layer of the 3-hidden-layer nets learns, per activation and init, "
+            "exact zeros included"),
+        "eta_tuning.png": Figure(
+            eta_tuning, "learning-rate tuning",
+            "where each configuration's learning rate was chosen on validation, and whether the "
+            "choice sits inside its grid"),
     },
     "book": {
-        "ch1_curves.png": Figure(ch1_curves, "chapter 1 accuracy and cost"),
-        "confusion.png": Figure(confusion_matrices, "confusion matrices of two ch1-100 seeds"),
-        "ch3_curves.png": Figure(ch3_curves, "chapter 3 accuracy and cost"),
-        "overfitting.png": Figure(overfitting, "overfitting with and without L2"),
-        "init_comparison.png": Figure(init_comparison, "large vs default init"),
-        "depth.png": Figure(depth, "depth comparison"),
-        "gradient_norms.png": Figure(book_gradient_norms, "per-layer gradient norms"),
+        "ch1_curves.png": Figure(
+            ch1_curves, "chapter 1 accuracy and cost",
+            "the chapter 1 runs seed by seed (and by mode once the records hold confusion "
+            "matrices): which seeds stall far below the book's number, and their cost"),
+        "confusion.png": Figure(
+            confusion_matrices, "confusion matrices of two ch1-100 seeds",
+            "which digits a collapsed ch1-100 seed never learns, beside a seed that learns all"),
+        "ch3_curves.png": Figure(
+            ch3_curves, "chapter 3 accuracy and cost",
+            "the chapter 3 and 6 runs against the book's numbers, with their cost"),
+        "overfitting.png": Figure(
+            overfitting, "overfitting with and without L2",
+            "the book's four overfitting panels: whether the test cost rises while the test "
+            "accuracy stalls, and what L2 changes"),
+        "init_comparison.png": Figure(
+            init_comparison, "large vs default init",
+            "how N(0,1/n_in) and N(0,1) weights compare epoch by epoch, in accuracy and cost"),
+        "depth.png": Figure(
+            depth, "depth comparison",
+            "whether more hidden layers of 30 raise the peak accuracy, seed by seed"),
+        "gradient_norms.png": Figure(
+            book_gradient_norms, "per-layer gradient norms",
+            "how much slower the first layers learn than the last (chapter 5), against the "
+            "book's per-layer norms"),
     },
-    "dead_relu": {"dead_vs_eta.png": Figure(dead_vs_eta, "dead units against learning rate"),
-                  "dead_histogram.png": Figure(dead_histogram, "dead units per layer"),
-                  "curves.png": Figure(dead_relu_curves, "accuracy and cost per epoch")},
+    "dead_relu": {
+        "dead_vs_eta.png": Figure(
+            dead_vs_eta, "dead units against learning rate",
+            "how the share of dead units and the test accuracy change with the learning rate, "
+            "and which configurations diverge"),
+        "dead_histogram.png": Figure(
+            dead_histogram, "dead units per layer",
+            "how dead units spread over the ReLU runs and over their layers"),
+        "curves.png": Figure(
+            dead_relu_curves, "accuracy and cost per epoch",
+            "accuracy and cost per epoch of every ReLU variant, init and learning rate"),
+    },
     "vanishing_gradients": {
-        "gradient_ratio.png": Figure(vanishing_ratio, "gradient ratio"),
-        "gradient_norms_depth4.png": Figure(vanishing_depth4, "per-layer norms"),
-        "curves.png": Figure(vanishing_curves, "accuracy and cost per epoch"),
+        "gradient_ratio.png": Figure(
+            vanishing_ratio, "gradient ratio",
+            "how the first/last layer gradient ratio at initialisation changes with depth, per "
+            "activation and init"),
+        "gradient_norms_depth4.png": Figure(
+            vanishing_depth4, "per-layer norms",
+            "each layer's gradient while the 4-hidden-layer nets train, dead layers included"),
+        "curves.png": Figure(
+            vanishing_curves, "accuracy and cost per epoch",
+            "which of the deeper nets still learn, and their cost"),
     },
-    "fast98": {"fast98.png": Figure(fast98_curves, "accuracy per epoch and per second, cost")},
-    "regression": {"fit.png": Figure(regression_fit, "regression fit")},
-    "anomaly": {"roc.png": Figure(anomaly_roc, "ROC curves"),
-                "reconstructions.png": Figure(anomaly_reconstructions,
-                                              "best and worst reconstructions")},
-    "inspect": {"weights.png": Figure(inspect_weights, "first-layer weights"),
-                "mistakes.png": Figure(inspect_mistakes, "most confident mistakes")},
+    "fast98": {
+        "fast98.png": Figure(
+            fast98_curves, "accuracy per epoch and per second, cost",
+            "which training method reaches 98% in the fewest epochs, and in how many seconds"),
+    },
+    "regression": {
+        "fit.png": Figure(regression_fit, "regression fit",
+                          "how the network's curve compares with a straight line and the truth"),
+    },
+    "anomaly": {
+        "roc.png": Figure(anomaly_roc, "ROC curves",
+                          "how well the reconstruction error finds the digit the autoencoder "
+                          "never saw, against a simple baseline"),
+        "reconstructions.png": Figure(anomaly_reconstructions, "best and worst reconstructions",
+                                      "which test images the autoencoder rebuilds best and worst"),
+    },
+    "inspect": {
+        "weights.png": Figure(inspect_weights, "first-layer weights",
+                              "what the first-layer units of a sigmoid net and of a ReLU net "
+                              "respond to"),
+        "mistakes.png": Figure(inspect_mistakes, "most confident mistakes",
+                               "which test digits the better network gets wrong with the most "
+                               "confidence, and what it takes them for"),
+    },
 }
 USE_CASES = ("regression", "anomaly", "inspect")  # one record, <name>/<name>.json, instead of runs
 
 
-def markdown(name):
-    """The Markdown image lines of every figure of `name`, for the report."""
-    return "".join(f"![{figure.alt}]({name}/{file})\n" for file, figure in FIGURES[name].items())
+def drawn(results, name):
+    """{file: Figure} of the figures of `name` drawn into `results` (a figure whose records
+    lack what it needs is skipped, so the report links only what is there)."""
+    return {file: figure for file, figure in FIGURES[name].items()
+            if (Path(results) / name / file).exists()}
+
+
+def figure_list(results):
+    """Every drawn figure's link and what a reader learns from it, as a Markdown list."""
+    return "".join(f"- [{name}/{file}]({name}/{file}): {figure.learn}\n"
+                   for name in FIGURES for file, figure in drawn(results, name).items())
+
+
+def markdown(results, name):
+    """The Markdown image lines of every drawn figure of `name`, for the report."""
+    return "".join(f"![{figure.alt}]({name}/{file})\n"
+                   for file, figure in drawn(results, name).items())
 
 
 def draw(results, name):
