@@ -148,8 +148,8 @@ def log_axis(ax):
         ax.set_yscale("symlog", linthresh=ys[ys > 0].min() if (ys > 0).any() else 1,
                       linscale=0.4)
         ax.axhline(0, color="black", linewidth=0.8)
-        ax.text(0.01, 0.01, "exact zeros drawn at 0 (symlog)", transform=ax.transAxes,
-                fontsize=7, va="bottom")
+        ax.annotate("exact 0 (symlog)", xy=(0.99, 0), xycoords=("axes fraction", "data"),
+                    ha="right", va="bottom", fontsize=7)
     else:
         ax.set_yscale("log")
 
@@ -821,7 +821,8 @@ def vanishing_depth4(data):
                 empty(ax)
                 continue
             layer_norms(ax, found[0], 4)
-            ax.set(title=f"{activation}, {INIT_LABELS[init]}", xlabel="epoch")
+            ax.set(title=f"{activation}, {INIT_LABELS[init]}{diverged_note(found[0])}",
+                   xlabel="epoch")
     axes[0][0].set_ylabel("||dC/db||")
     figure_legend(fig, legend_handles(axes))
     return fig
