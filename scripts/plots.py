@@ -926,7 +926,7 @@ def anomaly_reconstructions(record):
 
 def inspect_weights(record):
     """The first-layer weights of the first units of each network, as 28x28 images (one
-    symmetric colour scale per network: blue-ish negative, yellow-ish positive)."""
+    diverging colour scale per network centred on 0: purple negative, orange positive)."""
     nets = record["networks"]
     units = record["config"]["shown_units"]
     side = int(np.ceil(np.sqrt(units)))
@@ -941,7 +941,8 @@ def inspect_weights(record):
         for ax, unit in zip(axes.flat, range(side * side)):
             ax.set_axis_off()
             if unit < len(weights):
-                ax.imshow(weights[unit].reshape(28, 28), vmin=-limit, vmax=limit, gid="unit")
+                ax.imshow(weights[unit].reshape(28, 28), cmap="PuOr", vmin=-limit, vmax=limit,
+                          gid="unit")
         sub.suptitle(f"{c['activation']}, init {INIT_LABELS[c['init']]}: test "
                      f"{100 * net['test_accuracy']:.2f}%, |w| up to {limit:.2f}")
     return fig
