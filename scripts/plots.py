@@ -2,16 +2,26 @@
 
     python scripts/plots.py [--results DIR] [--sweep NAME ...]
 
-A use case (regression, anomaly) is drawn from its one record, which holds what its figures
-show (curves, ROC points, reconstructions).
+A use case (regression, anomaly, inspect) is drawn from its one record, which holds what its
+figures show (curves, ROC points, reconstructions, weights, mistakes).
 
-Each figure is one small function, registered under its file name in FIGURES[<sweep>]: it gets
-the sweep's records (runs/ and tune/, read with `nielsen_net.results`) and returns a matplotlib
-figure, written to <results>/<sweep>/<file>. Curves are the mean over seeds with a min-max band;
-a run that diverged stops early, is marked with an x where it stopped and counted in its legend
-label. The book's numbers come from the sweep file's `book` notes. Results may be partial while a
-sweep runs: a figure with none of its runs yet is skipped with a printed line, and a figure with
-some of them draws those.
+Each figure is one small function, registered under its file name in FIGURES[<sweep>] with what
+a reader learns from it: it gets the sweep's records (runs/ and tune/, read with
+`nielsen_net.results`) and returns a matplotlib figure, written to <results>/<sweep>/<file>.
+Every figure follows the same rules (the style is set once, below the imports):
+- cost beside accuracy, training and the scored split, per epoch;
+- every seed shown: curves are the mean over seeds with a min-max band and each seed as a thin
+  line, summaries a mean marker with every seed as a small point beside it;
+- every configuration visible: a zoomed panel always has a full-range panel beside it; runs in
+  different modes (`nielsen_net.verdicts.mode`) get a line each; log axes that would lose exact
+  zeros become symlog; a run that diverged is marked with an x where it stopped and counted in
+  its legend label, a configuration whose every seed diverged with an x at the foot of the axis;
+- colours from matplotlib's colour-blind-safe tableau-colorblind10, always with a second cue
+  (marker or line style). Drawn artists carry a gid ("mean", "seed", "diverged") so tests can
+  count what a panel shows.
+The book's numbers come from the sweep file's `book` notes. Results may be partial while a
+sweep runs: a figure with none of its runs yet (or whose records lack what it needs) is skipped
+with a printed line, and a figure with some of them draws those.
 
 Left out: training, and numbers in tables (scripts/report.py compares them with the book).
 """
