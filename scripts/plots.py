@@ -508,11 +508,37 @@ def book_panel(ax, cost_ax, data, names):
     # and every seed's settled part stays on the axis.
     low, high = np.nanmin(settled), max(np.nanmax(settled), ax.dataLim.y1)
     ax.set_ylim(low - 0.1 * (high - low), min(100.5, high + 0.05 * (high - low)))
+    full_range_inset(ax)
     ax.set(xlabel="epoch", ylabel="accuracy (%)")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     cost_ax.set(yscale="log", xlabel="epoch", ylabel="cost as trained (log)")
     cost_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     return True
+
+
+def full_range_inset(ax):
+    """When the panel's axis cuts some of its curves off, a small copy of every curve over the
+    full 0-100% range (gid "inset"), so nothing is hidden; in the corner that covers the
+    fewest drawn points."""
+    drawn = [line for line in ax.get_lines() if line.get_gid() in ("mean", "seed")]
+    bottom = ax.get_ylim()[0]
+    if not any(np.nanmin(np.append(line.get_ydata(), np.inf)) < bottom for line in drawn):
+        return None
+    points = np.concatenate([ax.transLimits.transform(line.get_xydata()) for line in drawn])
+    size = np.array([0.35, 0.36])
+    corners = [np.array(c) for c in ((0.62, 0.06), (0.08, 0.06), (0.08, 0.58), (0.62, 0.58))]
+    corner = min(corners, key=lambda c: np.all((points >= c) & (points <= c + size),
+                                               axis=1).sum())
+    inset = ax.inset_axes([*corner, *size])
+    inset.patch.set_alpha(0.7)  # what the corner covers still shows through
+    for line in drawn:
+        inset.plot(line.get_xdata(), line.get_ydata(), color=line.get_color(),
+                   linestyle=line.get_linestyle(), linewidth=line.get_linewidth() * 0.6,
+                   alpha=line.get_alpha(), gid="inset")
+    inset.set_ylim(0, 100)
+    inset.tick_params(labelsize=6)
+    inset.set_title("full range", fontsize=7, pad=2)
+    return inset
 
 
 def book_figure(data, panels, title, size=(11, 10), extra=0):

@@ -141,11 +141,13 @@ def test_activation_init_figures_show_every_seed_of_every_configuration(tmp_path
 def test_book_figures_draw_cost_beside_accuracy_and_one_line_per_mode(tmp_path):
     learned = np.diag([100] * 10).tolist()
     stalled = (np.diag([100] * 8 + [0, 0]) + np.eye(10, k=-1, dtype=int) * 100).tolist()
-    write_runs(tmp_path, "book", "ch1-100", [0, 1], confusion=learned)
-    write_runs(tmp_path, "book", "ch1-100", [2], confusion=stalled)
+    write_runs(tmp_path, "book", "ch1-100", [0, 1], confusion=learned, epochs=8)
+    write_runs(tmp_path, "book", "ch1-100", [2], confusion=stalled, epochs=8)
     accuracy, _, cost, _ = figure_of(tmp_path, "book", plots.ch1_curves).axes
     assert seeds_drawn(accuracy) == 3 and len(gids(accuracy, "mean")) == 2  # two modes
     assert seeds_drawn(cost) == 6 and cost.get_yscale() == "log"  # training and test cost
+    inset = accuracy.child_axes[0]   # the axis starts above the first epochs: a full-range copy
+    assert inset.get_ylim() == (0, 100) and len(gids(inset, "inset")) == 3 + 2
     left, right = figure_of(tmp_path, "book", plots.confusion_matrices).axes[:2]
     assert "2 digits unlearned" in left.get_title() and "every digit" in right.get_title()
     write_runs(tmp_path, "book", "ch3-overfit", [0, 1])
