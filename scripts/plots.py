@@ -412,7 +412,7 @@ def eta_tuning(data):
              for rs in by_eta.values()}
     fig, axes = figure(1, len(groups), (11, 4.5), "Learning-rate tuning: mean validation "
                        f"accuracy after the tuning budget ({'/'.join(map(str, sorted(seeds)))} "
-                       "seeds per eta, small points = single seeds)")
+                       f"seed{'s' * (max(seeds) > 1)} per eta, small points = single seeds)")
     for ax, (sizes, tuned) in zip(axes[0], groups.items()):
         for name, by_eta in tuned.items():
             etas = sorted(by_eta)
@@ -940,10 +940,11 @@ def anomaly_roc(record):
 
 
 def anomaly_reconstructions(record):
-    """The best and worst reconstructed test images: original above, reconstruction below."""
+    """The best and worst reconstructed test images, and (in newer records) the first test
+    images of the digit it never saw: original above, reconstruction below."""
     shown = record["reconstructions"]
     n = len(shown["best"]["error"])
-    fig, axes = plt.subplots(4, n, figsize=(n * 1.1, 5), dpi=DPI)
+    fig, axes = plt.subplots(2 * len(shown), n, figsize=(n * 1.1, 2.5 * len(shown)), dpi=DPI)
     for block, (name, images) in enumerate(shown.items()):
         for j, error in enumerate(images["error"]):
             for k, key in enumerate(("original", "rebuilt")):
