@@ -209,3 +209,13 @@ def test_inspect_figures_draw_every_unit_and_mistake_of_the_record():
     titles = [ax.get_title() for ax in mistakes.axes if ax.images]
     assert titles == ["true 1, said 7\n(output 0.90)", "true 2, said 7\n(output 0.80)",
                       "true 3, said 8\n(output 0.70)"]
+
+
+def test_anomaly_reconstructions_draw_every_block_of_the_record():
+    images = np.random.default_rng(0).random((2, 784)).tolist()
+    block = {"error": [0.1, 0.2], "original": images, "rebuilt": images}
+    record = {"config": {"seeds": [0]},
+              "reconstructions": {"best": block, "worst": block, "first 9s": block}}
+    fig = plots.anomaly_reconstructions(record)
+    assert sum(len(ax.images) for ax in fig.axes) == 3 * 2 * 2   # blocks x rows x images
+    assert [ax.get_ylabel() for ax in fig.axes[::2]][4] == "first 9s\noriginal"
