@@ -955,8 +955,8 @@ def anomaly_reconstructions(record):
                 if j == 0:
                     ax.set_ylabel(f"{name}\n{key}", fontsize=7)
             axes[2 * block, j].set_title(f"err {error:.3f}", fontsize=7)
-    fig.suptitle(f"Best and worst reconstructions of test images (seed "
-                 f"{record['config']['seeds'][0]})", fontsize=10)
+    fig.suptitle(f"Test images rebuilt by the autoencoder (seed {record['config']['seeds'][0]}): "
+                 f"{', '.join(shown)}", fontsize=10)
     fig.tight_layout()
     return fig
 
