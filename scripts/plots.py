@@ -65,7 +65,8 @@ COLOURS = [plt.rcParams["axes.prop_cycle"].by_key()["color"][i]
 # Markers are the second cue, for readers who cannot tell the colours apart (or print in grey).
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
 ACTIVATIONS = ["sigmoid", "relu", "leaky_relu", "tanh"]
-ACTIVATION_COLOURS = {a: COLOURS[k] for k, a in enumerate(ACTIVATIONS)}
+# tanh in light blue: the palette's dark orange sits too close to ReLU's orange
+ACTIVATION_COLOURS = dict(zip(ACTIVATIONS, [COLOURS[k] for k in (0, 1, 2, 4)]))
 ACTIVATION_MARKERS = {a: MARKERS[k] for k, a in enumerate(ACTIVATIONS)}
 INIT_LABELS = {"gaussian": "N(0,1)", "scaled_gaussian": "N(0,1/n_in)", "he": "He",
                "xavier": "Xavier"}
@@ -297,7 +298,7 @@ def learning_curves(rows, title, style_of, label_of):
 # ---------------------------------------------------------------- activation_init figures
 
 def activation_curves(data):
-    return learning_curves({depth_title(s): runs for s, runs in by_depth(data).items()},
+    return learning_curves({str(list(s)): runs for s, runs in by_depth(data).items()},
                            "Validation accuracy and cost per epoch", line_style, short)
 
 
@@ -786,7 +787,7 @@ def dead_relu_curves(data):
     rows = {}
     for records in present(data.runs, list(data.sweep.configurations)).values():
         c = config_of(records)
-        row = rows.setdefault(f"{depth_title(c['sizes'])}, eta {c['eta']:g}", {})
+        row = rows.setdefault(f"{list(c['sizes'])}, eta {c['eta']:g}", {})
         row[variant_label(c)] = records
     return learning_curves(rows, "Dead-ReLU sweep: validation accuracy and cost per epoch",
                            variant_style, variant_label)
@@ -865,7 +866,7 @@ def vanishing_depth4(data):
 
 
 def vanishing_curves(data):
-    return learning_curves({depth_title(s): runs for s, runs in by_depth(data).items()},
+    return learning_curves({str(list(s)): runs for s, runs in by_depth(data).items()},
                            "Vanishing-gradient sweep: validation accuracy and cost per epoch",
                            line_style, short)
 
