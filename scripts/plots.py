@@ -1098,7 +1098,8 @@ FIGURES = {
                           "how well the reconstruction error finds the digit the autoencoder "
                           "never saw, against a simple baseline"),
         "reconstructions.png": Figure(anomaly_reconstructions, "best and worst reconstructions",
-                                      "which test images the autoencoder rebuilds best and worst"),
+                                      "which test images the autoencoder rebuilds best and "
+                                      "worst, and how it rebuilds the digit it never saw"),
     },
     "inspect": {
         "weights.png": Figure(inspect_weights, "first-layer weights",
@@ -1120,9 +1121,15 @@ def drawn(results, name):
 
 
 def figure_list(results):
-    """Every drawn figure's link and what a reader learns from it, as a Markdown list."""
-    return "".join(f"- [{name}/{file}]({name}/{file}): {figure.learn}\n"
-                   for name in FIGURES for file, figure in drawn(results, name).items())
+    """Every figure and what a reader learns from it, as a Markdown list: a link where it is
+    drawn, a note where its records do not give it yet."""
+    def line(name, file, figure):
+        there = file in drawn(results, name)
+        link = f"[{name}/{file}]({name}/{file})" if there else \
+            f"{name}/{file} (not drawn: these records lack what it needs; `make plots` says what)"
+        return f"- {link}: {figure.learn}\n"
+    return "".join(line(name, file, figure) for name in FIGURES
+                   for file, figure in FIGURES[name].items())
 
 
 def markdown(results, name):

@@ -219,3 +219,14 @@ def test_anomaly_reconstructions_draw_every_block_of_the_record():
     fig = plots.anomaly_reconstructions(record)
     assert sum(len(ax.images) for ax in fig.axes) == 3 * 2 * 2   # blocks x rows x images
     assert [ax.get_ylabel() for ax in fig.axes[::2]][4] == "first 9s\noriginal"
+
+
+def test_the_report_links_only_drawn_figures_and_names_the_others(tmp_path):
+    write_runs(tmp_path, "book", "ch1-30", [0, 1])
+    plots.draw(tmp_path, "book")
+    assert plots.markdown(tmp_path, "book") == \
+        "![chapter 1 accuracy and cost](book/ch1_curves.png)\n"
+    listed = plots.figure_list(tmp_path)
+    assert "- [book/ch1_curves.png](book/ch1_curves.png): " in listed
+    assert "- book/ch3_curves.png (not drawn: " in listed
+    assert listed.count("\n- ") + 1 == sum(len(figures) for figures in plots.FIGURES.values())
