@@ -54,9 +54,9 @@ SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by 
 # One style for every figure: matplotlib's colour-blind-safe palette, and sizes legible at the
 # width the report shows a figure (about 10 inches drawn into a page column).
 plt.style.use("tableau-colorblind10")
-plt.rcParams.update({"font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9,
-                     "legend.fontsize": 8, "legend.title_fontsize": 8, "figure.titlesize": 11,
-                     "xtick.labelsize": 8, "ytick.labelsize": 8, "lines.linewidth": 1.6,
+plt.rcParams.update({"font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10,
+                     "legend.fontsize": 9, "legend.title_fontsize": 9, "figure.titlesize": 12,
+                     "xtick.labelsize": 9, "ytick.labelsize": 9, "lines.linewidth": 1.6,
                      "lines.markersize": 5, "axes.grid": True, "grid.alpha": 0.3,
                      "grid.linewidth": 0.5, "image.cmap": "cividis", "savefig.dpi": DPI})
 # The palette's colours in an order that keeps neighbours apart (its 3rd and 7th are greys).
