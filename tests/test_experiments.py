@@ -377,3 +377,15 @@ def test_git_dirty_means_the_code_differs_not_the_results(tmp_path, monkeypatch)
     assert experiment.environment()["git_dirty"] is False
     (tmp_path / "code.py").write_text("x = 2\n")
     assert experiment.environment()["git_dirty"] is True
+
+
+def test_only_runs_the_named_configurations_and_refuses_unknown_ones(tmp_path, fake_mnist_dir):
+    sweep_file = write_sweep(tmp_path, TINY_SWEEP)
+    results = tmp_path / "results"
+    out = run_sweep_cli(sweep_file, results, fake_mnist_dir, "--only", "activation=relu")
+    assert "2 runs, 0 done, 2 to run" in out
+    assert sorted(p.name for p in (results / "tiny" / "runs").glob("*.json")) == [
+        "activation=relu,seed=0.json", "activation=relu,seed=1.json"]
+    with pytest.raises(subprocess.CalledProcessError) as failure:
+        run_sweep_cli(sweep_file, results, fake_mnist_dir, "--only", "activation=tanh")
+    assert "--only: activation=tanh not in sweep 'tiny'" in failure.value.stderr
