@@ -75,6 +75,13 @@ INIT_COLOURS = {i: COLOURS[k] for k, i in enumerate(INIT_LABELS)}
 INIT_MARKERS = {i: MARKERS[k] for k, i in enumerate(INIT_LABELS)}
 LAYER_STYLES = ["-", "--", ":", "-."]
 LAYER_COLOURS = COLOURS[:4]
+
+
+def nth(cues, k):
+    """The k-th of a list of colours, markers or line styles, cycling when a figure has more
+    series (layers, modes, rows) than the list has cues."""
+    return cues[k % len(cues)]
+
 # Where a book figure sits on an accuracy-vs-epoch axis: None = a level (dashed line),
 # "first"/"last" = a point at that epoch (star). Other measures are not on such an axis.
 BOOK_EPOCH = {"peak": None, "test_at_best_validation": None, "final": "last",
@@ -355,7 +362,7 @@ def dead_units(data):
                 for layer in range(len(sizes) - 2):
                     diagnostic(ax, records, "dead_fraction", layer, None, scale=100,
                                color=INIT_COLOURS[init], marker=INIT_MARKERS[init],
-                               linestyle=LAYER_STYLES[layer])
+                               linestyle=nth(LAYER_STYLES, layer))
             if not matching:
                 empty(ax)
             elif all(np.nanmax(ln.get_ydata()) == 0 for ln in ax.get_lines()):
@@ -366,7 +373,7 @@ def dead_units(data):
     handles = ([Line2D([], [], color=INIT_COLOURS[i], marker=INIT_MARKERS[i],
                        label=f"init {INIT_LABELS[i]}")
                 for i in used(INIT_COLOURS, data.sweep, "init")]
-               + [Line2D([], [], color="black", linestyle=LAYER_STYLES[k],
+               + [Line2D([], [], color="black", linestyle=nth(LAYER_STYLES, k),
                          label=f"hidden layer {k + 1}") for k in range(most_layers)])
     figure_legend(fig, handles)
     return fig
@@ -376,8 +383,8 @@ def layer_norms(ax, records, layers):
     """||dC/db|| per epoch of each hidden layer of `records` on a log axis that shows zeros."""
     for layer in range(layers):
         diagnostic(ax, records, "bias_gradient_norms", layer, f"hidden layer {layer + 1}",
-                   color=LAYER_COLOURS[layer], linestyle=LAYER_STYLES[layer],
-                   marker=MARKERS[layer])
+                   color=nth(LAYER_COLOURS, layer), linestyle=nth(LAYER_STYLES, layer),
+                   marker=nth(MARKERS, layer))
     log_axis(ax)
 
 
@@ -479,19 +486,20 @@ def book_panel(ax, cost_ax, data, names):
         records = data.runs.get(name)
         if not records:
             continue
-        colour, config = COLOURS[k], config_of(records)
+        colour, config = nth(COLOURS, k), config_of(records)
         grouped = by_mode(records)
         for j, (key, group) in enumerate(grouped.items()):
             what = f", {mode_label(key)}: {len(group)} runs" if len(grouped) > 1 else ""
-            style = {"color": colour, "marker": MARKERS[k], "linestyle": LAYER_STYLES[j]}
+            style = {"color": colour, "marker": nth(MARKERS, k),
+                     "linestyle": nth(LAYER_STYLES, j)}
             series(ax, group, "evaluation_accuracy", f"{name} ({config['evaluate']}){what}",
                    **style)
         values = 100 * curve(records, "evaluation_accuracy")
         settled += list(values[:, values.shape[1] // 4:].ravel())
         series(cost_ax, records, "training_cost", f"{name} training", color=colour,
-               marker=MARKERS[k], linestyle="--")
+               marker=nth(MARKERS, k), linestyle="--")
         series(cost_ax, records, "evaluation_cost", f"{name} {config['evaluate']}",
-               color=colour, marker=MARKERS[k])
+               color=colour, marker=nth(MARKERS, k))
         if config["test_each_epoch"]:
             band(ax, np.arange(1, config["epochs"] + 1),
                  100 * stack([r["test_accuracy_per_epoch"] for r in records]),
@@ -599,7 +607,7 @@ def overfitting(data):
             if not records:
                 empty(ax)
                 continue
-            series(ax, records, key, what, color=COLOURS[k], marker=MARKERS[k])
+            series(ax, records, key, what, color=nth(COLOURS, k), marker=nth(MARKERS, k))
             ax.set(xlabel="epoch", ylabel=what)
             ax.set_title(f"{name} (lmbda = {data.sweep.configurations[name].lmbda:g}): {what}")
             for note in book_notes(data, name):
@@ -623,10 +631,10 @@ def depth(data):
         peak = spread(peaks)
         right.errorbar(k + 1, peak["mean"], [[peak["mean"] - peak["min"]],
                                              [peak["max"] - peak["mean"]]],
-                       fmt=MARKERS[k], color=COLOURS[k], capsize=4, gid="mean")
-        seed_points(right, k + 1.1, peaks, color=COLOURS[k])
+                       fmt=nth(MARKERS, k), color=nth(COLOURS, k), capsize=4, gid="mean")
+        seed_points(right, k + 1.1, peaks, color=nth(COLOURS, k))
         for note in book_notes(data, name):
-            right.plot(k + 1.25, note["value"], "*", ms=13, color=COLOURS[k], mec="black")
+            right.plot(k + 1.25, note["value"], "*", ms=13, color=nth(COLOURS, k), mec="black")
     right.set(xticks=range(1, 5), xlabel="hidden layers", ylabel="peak validation accuracy (%)")
     right.set_title("peak accuracy: ours (error bar = min-max, points = seeds) and the book's")
     right.legend(handles=[Line2D([], [], color="gray", marker="o", ls="none", label="ours"),
@@ -648,14 +656,15 @@ def book_gradient_norms(data):
         layers = np.arange(1, at_init.shape[1] + 1)
         mean = at_init.mean(axis=0)
         left.errorbar(layers, mean, [mean - at_init.min(axis=0), at_init.max(axis=0) - mean],
-                      marker=MARKERS[k], color=COLOURS[k], capsize=3, label=f"{name}: ours",
+                      marker=nth(MARKERS, k), color=nth(COLOURS, k), capsize=3,
+                      label=f"{name}: ours",
                       gid="mean")
         for layer, values in zip(layers, at_init.T):
-            seed_points(left, layer + 0.08, values, color=COLOURS[k])
+            seed_points(left, layer + 0.08, values, color=nth(COLOURS, k))
         # The book gives per-layer values for 4 hidden layers only (book.toml's notes).
         for book in [n["value"] for n in data.sweep.notes[name]
                      if n["measure"] == "init_gradients"]:
-            left.plot(np.arange(1, len(book) + 1), book, "*--", ms=11, color=COLOURS[k],
+            left.plot(np.arange(1, len(book) + 1), book, "*--", ms=11, color=nth(COLOURS, k),
                       mec="black", mew=0.6, linewidth=1, label=f"{name}: book")
     log_axis(left)
     left.set(xticks=range(1, 5), xlabel="hidden layer (1 = next to the input)",
@@ -808,7 +817,7 @@ def dead_histogram(data):
         dead = 100 * stack([r["diagnostics"]["dead_fraction"][-1] for r in chosen])
         for layer in range(hidden):
             ax.hist(dead[:, layer], bins=bins, histtype="step", linewidth=1.6,
-                    color=LAYER_COLOURS[layer], linestyle=LAYER_STYLES[layer],
+                    color=nth(LAYER_COLOURS, layer), linestyle=nth(LAYER_STYLES, layer),
                     label=f"hidden layer {layer + 1}", gid="layer")
         ax.set(xlabel="dead units at the end (%)", ylabel="runs",
                title=f"{hidden} hidden layer{'s' * (hidden > 1)} ({len(chosen)} runs)")
@@ -877,13 +886,13 @@ def fast98_curves(data):
     fig, axes = figure(2, 2, (13, 8), f"The fastest way to 98% ({seeds_text(runs)})")
     (by_epoch, by_time), (training, scored) = axes
     for k, (name, records) in enumerate(runs.items()):
-        style = {"color": COLOURS[k], "marker": MARKERS[k]}
+        style = {"color": nth(COLOURS, k), "marker": nth(MARKERS, k)}
         series(by_epoch, records, "evaluation_accuracy", name, **style)
         for j, record in enumerate(records):
             accuracy = 100 * numbers(record["history"]["evaluation_accuracy"])
             by_time.plot(np.cumsum(record["history"]["seconds"]), accuracy,
-                         linewidth=0.8, alpha=0.7, gid="seed", color=COLOURS[k],
-                         marker=MARKERS[k], markevery=[len(accuracy) - 1])
+                         linewidth=0.8, alpha=0.7, gid="seed", color=nth(COLOURS, k),
+                         marker=nth(MARKERS, k), markevery=[len(accuracy) - 1])
         series(training, records, "training_cost", name, **style)
         series(scored, records, "evaluation_cost", name, **style)
     for ax in (by_epoch, by_time):

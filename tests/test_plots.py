@@ -230,3 +230,13 @@ def test_the_report_links_only_drawn_figures_and_names_the_others(tmp_path):
     assert "- [book/ch1_curves.png](book/ch1_curves.png): " in listed
     assert "- book/ch3_curves.png (not drawn: " in listed
     assert listed.count("\n- ") + 1 == sum(len(figures) for figures in plots.FIGURES.values())
+
+
+def test_more_modes_than_line_styles_still_draw_one_mean_each(tmp_path):
+    # a tiny smoke run can leave each seed with a different number of unlearned digits
+    for seed in range(6):
+        confusion = np.diag([100] * (10 - seed) + [0] * seed) + np.eye(10, k=-1, dtype=int) * (
+            np.arange(10) >= 10 - seed)[:, None] * 100
+        write_runs(tmp_path, "book", "ch3-init-30-large", [seed], confusion=confusion.tolist())
+    accuracy = figure_of(tmp_path, "book", plots.init_comparison).axes[0]
+    assert len(gids(accuracy, "mean")) == 6 > len(plots.LAYER_STYLES)
