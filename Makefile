@@ -18,7 +18,8 @@ CPUS      ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
-	fast98 verify regression anomaly one_class plots report migrate reproduce slurm slurm-check clean
+	fast98 verify regression anomaly one_class inspect plots report migrate reproduce slurm \
+	slurm-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9_ -]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -82,6 +83,9 @@ anomaly: data  ## anomaly detection: one-class MNIST per digit (autoencoder, PCA
 one_class: data  ## only the one-class part of make anomaly -> results/anomaly/one_class.json
 	OPENBLAS_NUM_THREADS=1 $(PY) scripts/one_class.py --jobs $(JOBS)
 
+inspect: data  ## first-layer weights and most confident mistakes of two nets -> results/inspect/
+	$(PY) scripts/inspect_nets.py
+
 plots: $(STAMP)  ## draw every plot in results/ from the run JSON files (never trains)
 	$(PY) scripts/plots.py
 
@@ -93,7 +97,7 @@ migrate: $(STAMP)  ## rewrite older records under results/ as strict JSON with a
 
 reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
 	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done
-	$(MAKE) regression anomaly plots report
+	$(MAKE) regression anomaly inspect plots report
 
 slurm: data  ## submit a sweep as a Slurm job array, then its plots and report: make slurm SWEEP=name TASKS=n
 	mkdir -p logs/slurm

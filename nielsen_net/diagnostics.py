@@ -7,6 +7,8 @@ Both measures run on a fixed probe set (the scripts use the first 1,000 training
   a sigmoid unit counts only if it saturates to the last bit of floating point (a (1 - a) = 0).
 - `confusion`: the confusion matrix on a labelled set (rows: true digit, columns: predicted),
   from which the report tells a run that never learned some digit.
+- `confident_mistakes`: the rows a network gets wrong with the largest output for its wrong
+  answer, to look at what it cannot read.
 - `bias_gradient_norms`: for each hidden layer, ||dC/db|| over the probe set, the book's measure
   of each layer's speed of learning (chapter 5), mean gradient over the probe images, no L2 term.
 
@@ -34,3 +36,15 @@ def confusion(net, X, y):
     k = net.sizes[-1]
     counts = np.bincount(np.asarray(y) * k + net.predict(X), minlength=k * k)
     return counts.reshape(k, k).tolist()
+
+
+def confident_mistakes(net, X, y, k):
+    """The indices of the `k` rows of X that the network misclassifies with the largest output
+    for its (wrong) prediction, most confident first; with the predictions and those outputs
+    as arrays (k,) each."""
+    outputs = net.feedforward(X)                     # (m, 10)
+    predicted = outputs.argmax(axis=1)               # (m,)
+    confidence = outputs.max(axis=1)                 # (m,)
+    wrong = np.flatnonzero(predicted != np.asarray(y))
+    rows = wrong[np.argsort(-confidence[wrong], kind="stable")[:k]]
+    return rows, predicted[rows], confidence[rows]

@@ -5,7 +5,8 @@ images of the digits 0-8. Each test image is scored by its reconstruction error 
 per pixel); a 9 should reconstruct worse. How well the score separates the 9s from the rest is
 the area under the ROC curve (AUC, 0.5 = chance), against the baseline score of squared distance
 to the mean training image. Writes results/anomaly/anomaly.json, which also holds each ROC curve
-and the best and worst reconstructions, so `make plots` draws roc.png and reconstructions.png.
+and the best and worst reconstructions and those of the first 9s, so `make plots` draws roc.png
+and reconstructions.png.
 
     python scripts/anomaly.py [--results DIR] [--force]
 """
@@ -17,7 +18,7 @@ from nielsen_net.analysis import roc_auc, roc_curve, spread
 from nielsen_net.results import write_record
 from usecase import start
 
-SHOWN = 8  # best and worst reconstructions kept for the figure
+SHOWN = 8  # reconstructions kept for the figure: best, worst, first anomalies
 
 
 def corners(fpr, tpr):
@@ -42,7 +43,9 @@ def main():
         errors.append(((net.feedforward(X_test) - X_test) ** 2).mean(axis=1))
     aucs = [roc_auc(e, positive) for e in errors]
     order = np.argsort(errors[0])
-    shown = {"best": order[:SHOWN], "worst": order[-SHOWN:][::-1]}
+    shown = {"best": order[:SHOWN], "worst": order[-SHOWN:][::-1],
+             # the class it is about, as they come in the test set (not picked by error)
+             f"first {config['anomaly_digit']}s": np.flatnonzero(positive)[:SHOWN]}
     write_record(path, {
         "config": config, "training_images": int(len(X)),
         "test_images": int(len(X_test)), "anomalies_in_test": int(positive.sum()),

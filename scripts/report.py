@@ -15,8 +15,8 @@ import numpy as np
 
 from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
                                   dead_percent, epochs_to_target, gradient_class,
-                                  gradient_ratio, measure, ranked_by_epochs, reaching, spread,
-                                  progress, summary, wall_time)
+                                  gradient_ratio, measure, numbers, progress, ranked_by_epochs,
+                                  reaching, spread, summary, wall_time)
 from nielsen_net import one_class as oc
 from nielsen_net.stats import binomial_error, decide
 from nielsen_net.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,
@@ -24,7 +24,7 @@ from nielsen_net.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,
 from nielsen_net.experiment import PROJECT_ROOT
 from nielsen_net.results import BadRecord, load_runs, read_if_present
 from nielsen_net.sweep import load_sweep
-from plots import SWEEP_FILES, markdown, variant
+from plots import SWEEP_FILES, figure_list, markdown, variant
 
 INIT_NAMES = {"gaussian": "large init N(0,1)", "scaled_gaussian": "default init N(0,1/n_in)",
               "he": "He init", "xavier": "Xavier init"}
@@ -60,8 +60,10 @@ def report(results):
         regression_section(results),
         anomaly_section(results),
         one_class_section(results),
+        inspect_section(results),
         darkness_section(results),
         bench_section(results),
+        figures_section(results),
     ]
     return "\n".join(p for p in parts if p)
 
@@ -97,7 +99,8 @@ def sweep_section(results, name, title, body):
               f"done; `make {name}` resumes it, and the tables below use the finished runs "
               "only.\n\n" if done < planned else "")
     return (head + status + sweep.description.strip() + "\n\n" + body(results, runs, sweep)
-            + markdown(name) + f"\nRegenerate: `make {name}`, then `make plots report`.\n")
+            + markdown(results, name)
+            + f"\nRegenerate: `make {name}`, then `make plots report`.\n")
 TARGET = 0.98  # the fast98 sweep's goal: the book's best fully connected result, rounded down
 
 
@@ -553,7 +556,7 @@ def regression_section(results):
                 (f"network ({net['n']} seeds, mean ± std)", pm(net, 4)),
                 ("least-squares line", f"{r['linear_test_mse']:.4f}"),
                 ("noise floor (noise²)", f"{r['noise_floor_mse']:.4f}")])
-            + "\n" + markdown("regression") + "\n")
+            + "\n" + markdown(results, "regression") + "\n")
 
 
 def anomaly_section(results):
@@ -579,7 +582,35 @@ def anomaly_section(results):
               f"autoencoder saw:\n\n"
             + table([str(d) for d in range(10)],
                     [[f"{e:.4f}" for e in r["mean_error_per_digit"]]]) + "\n"
-            + markdown("anomaly") + "\n")
+            + markdown(results, "anomaly") + "\n")
+
+
+def inspect_section(results):
+    head, r = use_case(results, "inspect", "Inside two trained networks")
+    if r is None:
+        return head + NOT_RUN
+    c = r["config"]
+    rows = [(name, f"{c['networks'][name]['activation']}, {c['networks'][name]['init']}",
+             f"{c['networks'][name]['eta']:g}",
+             f"{100 * numbers(n['history']['evaluation_accuracy'])[-1]:.2f}",
+             f"{100 * n['test_accuracy']:.2f}",
+             " / ".join(f"{100 * d:.0f}" for d in n["dead_fraction"]))
+            for name, n in r["networks"].items()]
+    return (head + f"One seed ({c['seed']}) of two {c['networks']['sigmoid']['sizes']} networks "
+            f"trained {c['training']['epochs']} epochs with lmbda = {c['training']['lmbda']:g} "
+            f"(`scripts/configs/inspect.toml`), to look at what they learned: the first-layer "
+            f"weights of {c['shown_units']} hidden units as images, and the "
+            f"{c['shown_mistakes']} test digits that the network with the better final "
+            f"validation accuracy ({r['mistakes']['network']}) gets wrong with the largest "
+            "output for its wrong answer. One seed: a picture, not a comparison.\n\n"
+            + table(["network", "activation, init", "eta", "final validation %", "test %",
+                     "dead hidden units %"], rows)
+            + "\n" + markdown(results, "inspect") + "\n")
+
+
+def figures_section(results):
+    return ("## Every figure, and what it shows\n\n" + figure_list(results)
+            + "\nRedraw them all from the records: `make plots`.\n")
 
 
 AGAINST = {"higher": "above", "lower": "below", "not distinguishable": "not distinguishable from"}
@@ -613,7 +644,7 @@ def one_class_section(results):
                           for k, v in r["seconds"].items())
               + (f" (selection stage 1, reused, took {stage1['seconds'] / 60:.1f} min when it "
                  f"ran)" if "reused_from" in stage1 else "") + ".\n\n"
-            + markdown("anomaly", "one_class.json")
+            + markdown(results, "anomaly", "one_class.json")
             + "\nRegenerate: `make one_class`, then `make plots report`.\n")
 
 

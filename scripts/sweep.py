@@ -1,7 +1,7 @@
 """Run a sweep (a TOML file under scripts/sweeps/) in parallel, resumably.
 
-    python scripts/sweep.py activation_init [--jobs N] [--shard I/N] [--epochs E]
-                            [--limit-train N] [--results DIR]
+    python scripts/sweep.py activation_init [--jobs N] [--shard I/N] [--only NAME ...]
+                            [--epochs E] [--limit-train N] [--results DIR]
 
 Each run's JSON is written atomically to <results>/<sweep>/runs/ (tuning runs to tune/). A run
 whose file exists with the same config is never redone; an interrupted run left no file and is
@@ -140,6 +140,9 @@ def main():
     parser.add_argument("--jobs", type=positive_int, default=os.cpu_count(), help="worker processes")
     parser.add_argument("--shard", type=parse_shard,
                         help="I/N: this share of the configurations (default: Slurm's, or 0/1)")
+    parser.add_argument("--only", nargs="+", metavar="CONFIGURATION",
+                        help="run only these configurations of the sweep (and what their "
+                             "eta_from needs tuned), e.g. to finish one row first")
     parser.add_argument("--epochs", type=int, help="override every run's epochs")
     parser.add_argument("--limit-train", type=int, help="train on the first N images only")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "results",
@@ -152,11 +155,17 @@ def main():
         # A bad log stops the sweep here, before any work, rather than being reset.
         read_if_present(args.results / sweep.name / "sweep.json")
         args.shard = args.shard or shard_from_env(os.environ) or (0, 1)
+        unknown = sorted(set(args.only or []) - set(sweep.configurations))
+        if unknown:
+            raise ValueError(f"--only: {', '.join(unknown)} not in sweep {sweep.name!r}; valid: "
+                             f"{', '.join(sweep.configurations)}")
     except ValueError as error:
         sys.exit(f"error: {error}")
     own = shard_configurations([n for n in sweep.configurations if n not in sweep.eta_from],
                                args.shard)
-    names = [n for n in sweep.configurations if sweep.eta_from.get(n, n) in own]
+    wanted = set(args.only or sweep.configurations)
+    wanted |= {sweep.eta_from[n] for n in wanted if n in sweep.eta_from}
+    names = [n for n in sweep.configurations if sweep.eta_from.get(n, n) in own and n in wanted]
     out_dir = args.results / sweep.name
     start, load_before = time.perf_counter(), os.getloadavg()
     env = environment()  # the code the workers will import: taken once, before they start

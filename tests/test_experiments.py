@@ -10,7 +10,7 @@ import pytest
 
 from helpers import ROOT, SWEEPS, idx_bytes, load_script
 from nielsen_net import Network
-from nielsen_net.diagnostics import bias_gradient_norms, dead_fraction
+from nielsen_net.diagnostics import bias_gradient_norms, confident_mistakes, dead_fraction
 from nielsen_net.experiment import RunConfig, run
 from nielsen_net.mnist import MNIST, Split
 from nielsen_net.results import load_runs, read_record, write_record
@@ -85,6 +85,18 @@ def test_dead_fraction_counts_relu_units_that_never_fire():
     leaky.biases[0][:3] = -1e3
     leaky.biases[0][3:] = 1e3
     assert dead_fraction(leaky, X) == [0.0]  # a leaky unit always passes some gradient
+
+
+def test_confident_mistakes_are_the_wrong_rows_with_the_largest_output_first():
+    net = Network([2, 3], activation="relu", seed=0)
+    net.weights[0][:] = np.eye(3, 2)  # output j = sigmoid(x_j), output 2 = sigmoid(0)
+    net.biases[0][:] = 0
+    X = np.array([[5.0, 0], [0, 9.0], [1.0, 0], [0, 2.0], [0, 3.0]])
+    y = np.array([0, 0, 1, 1, 1])   # rows 1 (predicts 1 at sigmoid(9)) and 2 are wrong
+    rows, predicted, outputs = confident_mistakes(net, X, y, k=5)
+    assert rows.tolist() == [1, 2] and predicted.tolist() == [1, 0]
+    assert outputs == pytest.approx([1 / (1 + np.exp(-9)), 1 / (1 + np.exp(-1))])
+    assert confident_mistakes(net, X, y, k=1)[0].tolist() == [1]
 
 
 def test_bias_gradient_norms_are_the_norms_of_backprop():
@@ -365,3 +377,15 @@ def test_git_dirty_means_the_code_differs_not_the_results(tmp_path, monkeypatch)
     assert experiment.environment()["git_dirty"] is False
     (tmp_path / "code.py").write_text("x = 2\n")
     assert experiment.environment()["git_dirty"] is True
+
+
+def test_only_runs_the_named_configurations_and_refuses_unknown_ones(tmp_path, fake_mnist_dir):
+    sweep_file = write_sweep(tmp_path, TINY_SWEEP)
+    results = tmp_path / "results"
+    out = run_sweep_cli(sweep_file, results, fake_mnist_dir, "--only", "activation=relu")
+    assert "2 runs, 0 done, 2 to run" in out
+    assert sorted(p.name for p in (results / "tiny" / "runs").glob("*.json")) == [
+        "activation=relu,seed=0.json", "activation=relu,seed=1.json"]
+    with pytest.raises(subprocess.CalledProcessError) as failure:
+        run_sweep_cli(sweep_file, results, fake_mnist_dir, "--only", "activation=tanh")
+    assert "--only: activation=tanh not in sweep 'tiny'" in failure.value.stderr

@@ -28,3 +28,9 @@ def test_the_committed_report_is_what_the_committed_records_give(tmp_path):
                    check=True, capture_output=True)
     assert out.read_text() == REPORT.read_text(), \
         "results/README.md is out of date: run `make report`"
+
+
+def test_every_image_the_report_links_is_there():
+    links = re.findall(r"\]\(([^)\s]+\.png)\)", REPORT.read_text())
+    missing = [link for link in links if not (REPORT.parent / link).is_file()]
+    assert links and not missing, f"results/README.md links images that are not there: {missing}"
