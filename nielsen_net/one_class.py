@@ -175,13 +175,27 @@ def settled_epoch(curve, tolerance):
     return int(np.flatnonzero(curve <= (1 + tolerance) * np.nanmin(curve))[0]) + 1
 
 
+def fall_over_window(curve, window):
+    """How much (a fraction) the last value of `curve` lies below the value `window` epochs
+    earlier (the first, if the curve is shorter)."""
+    curve = np.asarray(curve, dtype=float)
+    return float(1 - curve[-1] / curve[max(0, len(curve) - 1 - window)])
+
+
 def still_falling(curve, window, tolerance):
     """True if the last value of `curve` is more than `tolerance` (a fraction) below the value
-    `window` epochs earlier (the first, if the curve is shorter): a longer budget would have
-    lowered the error by more than the tolerance, so the budget was an edge of the grid."""
+    `window` epochs earlier: a longer budget would have lowered the error by more than the
+    tolerance, so the budget was an edge of the grid."""
     curve = np.asarray(curve, dtype=float)
     earlier = curve[max(0, len(curve) - 1 - window)]
     return bool(earlier > (1 + tolerance) * curve[-1])
+
+
+def chosen_fall(stage2):
+    """`fall_over_window` of stage 2's chosen eta (its validation error averaged over the
+    selection digits), from the stage's record."""
+    runs = [r["validation_error"] for r in stage2["runs"] if r["eta"] == stage2["chosen"]["eta"]]
+    return fall_over_window(np.mean(np.asarray(runs, dtype=float), axis=0), stage2["window"])
 
 
 def differences(auc, other, first="autoencoder"):

@@ -27,6 +27,7 @@ from nielsen_net import one_class as oc
 from nielsen_net.analysis import roc_auc
 from nielsen_net.experiment import PROJECT_ROOT, environment
 from nielsen_net.results import read_if_present, write_record
+from nielsen_net.tuning import MAX_EXTENSIONS, next_grid
 
 CONFIG = PROJECT_ROOT / "scripts" / "configs" / "one_class.toml"
 DIGITS = range(10)
@@ -174,33 +175,43 @@ def run_stage1(config, jobs):
 def refine(config, stage1, jobs):
     """Stage 2: stage 1's network kept, eta one step below and above its eta, a longer
     budget; eta by lowest validation error, epochs by `one_class.settled_epoch`, and the
-    budget an edge if the chosen curve is `one_class.still_falling` at its end."""
+    budget an edge if the chosen curve is `one_class.still_falling` at its end. While the
+    chosen eta sits at an edge of its grid, the grid grows beyond it in its own spacing
+    (`tuning.next_grid`, at most `tuning.MAX_EXTENSIONS` times), as the sweeps' tuning does."""
     ae, selection, rule = config["autoencoder"], config["autoencoder"]["selection"], \
         config["autoencoder"]["refine"]
-    etas = [float(f"{stage1['training']['eta'] * f:.3g}") for f in rule["eta_factors"]]
-    tasks = [dict(normal=d, seed=selection["seed"], score=False, network=stage1["network"],
-                  training=ae["training"] | {"eta": eta, "epochs": rule["max_epochs"]})
-             for eta in etas for d in selection["digits"]]
+    first = [float(f"{stage1['training']['eta'] * f:.3g}") for f in rule["eta_factors"]]
+    etas, runs = first, {}  # runs: eta -> [result per selection digit]
     start = time.perf_counter()
-    results = _chunks(run_all(tasks, config, jobs, "refine"), len(selection["digits"]))
-    index, _ = oc.select([[r["validation_error"] for r in rs] for rs in results])
-    curve = np.mean([r["validation_error"] for r in results[index]], axis=0)  # (max_epochs,)
+    for _ in range(MAX_EXTENSIONS + 1):
+        new = [eta for eta in etas if eta not in runs]
+        tasks = [dict(normal=d, seed=selection["seed"], score=False, network=stage1["network"],
+                      training=ae["training"] | {"eta": eta, "epochs": rule["max_epochs"]})
+                 for eta in new for d in selection["digits"]]
+        runs |= zip(new, _chunks(run_all(tasks, config, jobs, "refine"),
+                                 len(selection["digits"])))
+        index, _ = oc.select([[r["validation_error"] for r in runs[eta]] for eta in etas])
+        if next_grid(etas, etas[index]) == etas:
+            break
+        etas = next_grid(etas, etas[index])
+    curve = np.mean([r["validation_error"] for r in runs[etas[index]]], axis=0)  # (max_epochs,)
     epochs = oc.settled_epoch(curve, rule["tolerance"])
     edges = oc.grid_edges({"eta": etas}, {"eta": etas[index]})
     if oc.still_falling(curve, rule["window"], rule["tolerance"]):
         edges.append("epochs")
     return {
         "rule": f"stage 1's network; eta of lowest validation error (mean over the selection "
-                f"digits) at any epoch; epochs: the first whose mean validation error is within "
-                f"{rule['tolerance']} of that eta's lowest; the budget is an edge if the error "
-                f"still fell by more than {rule['tolerance']} over its last {rule['window']} "
-                f"epochs",
-        "grid": {"eta": etas}, "digits": selection["digits"], "seed": selection["seed"],
-        "max_epochs": rule["max_epochs"], "tolerance": rule["tolerance"],
-        "window": rule["window"],
+                f"digits) at any epoch, the eta grid grown beyond an edge while the choice sits "
+                f"there (at most {MAX_EXTENSIONS} times); epochs: the first whose mean "
+                f"validation error is within {rule['tolerance']} of that eta's lowest; the "
+                f"budget is an edge if the error still fell by more than {rule['tolerance']} "
+                f"over its last {rule['window']} epochs",
+        "grid": {"eta": etas}, "first_grid": {"eta": first}, "digits": selection["digits"],
+        "seed": selection["seed"], "max_epochs": rule["max_epochs"],
+        "tolerance": rule["tolerance"], "window": rule["window"],
         "runs": [{"eta": eta, "digit": d, "validation_error": r["validation_error"],
                   "seconds": r["seconds"]}
-                 for eta, rs in zip(etas, results) for d, r in zip(selection["digits"], rs)],
+                 for eta in etas for d, r in zip(selection["digits"], runs[eta])],
         "chosen": {"eta": etas[index], "epochs": epochs,
                    "validation_error": float(curve[epochs - 1]),
                    "lowest_validation_error": float(np.nanmin(curve)),

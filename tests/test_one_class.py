@@ -189,6 +189,12 @@ def test_still_falling_compares_the_last_value_with_the_one_a_window_earlier():
     assert not oc.still_falling(curve, window=1, tolerance=0.01)   # 1.9 vs 1.89: 0.5% lower
     assert oc.still_falling(curve, window=100, tolerance=0.5)      # from the first: 4.0 vs 1.89
     assert not oc.still_falling([1.0, 1.0, 1.2], window=2, tolerance=0.0)  # rising
+    assert oc.fall_over_window(curve, window=2) == pytest.approx(1 - 1.89 / 2.0)
+    stage2 = {"chosen": {"eta": 0.1}, "window": 1,
+              "runs": [{"eta": 0.1, "validation_error": [4.0, 2.0, 1.0]},
+                       {"eta": 0.1, "validation_error": [4.0, 2.0, 3.0]},
+                       {"eta": 0.3, "validation_error": [9.0, 9.0, 1.0]}]}
+    assert oc.chosen_fall(stage2) == pytest.approx(0.0)  # mean curve 4, 2, 2
 
 
 def test_differences_per_digit_and_over_the_mean_of_digits_with_a_word():

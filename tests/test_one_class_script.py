@@ -59,8 +59,9 @@ def test_the_script_writes_every_auc_the_selection_and_the_hard_case(tmp_path):
     assert len(stage1["runs"]) == 2 * 2 * 2  # activations x etas x selection digits
     assert "reused_from" not in stage1
     eta = stage1["training"]["eta"]
-    assert stage2["grid"]["eta"] == [float(f"{eta * f:.3g}") for f in (0.3, 1.0, 3.0)]
-    assert len(stage2["runs"]) == 3 * 2  # etas x selection digits
+    assert stage2["first_grid"]["eta"] == [float(f"{eta * f:.3g}") for f in (0.3, 1.0, 3.0)]
+    assert set(stage2["first_grid"]["eta"]) <= set(stage2["grid"]["eta"])
+    assert len(stage2["runs"]) == len(stage2["grid"]["eta"]) * 2  # etas x selection digits
     assert 1 <= stage2["chosen"]["epochs"] <= 2
     training = record["methods"]["autoencoder"]["training"]
     assert (training["eta"], training["epochs"]) == (stage2["chosen"]["eta"],
@@ -83,6 +84,28 @@ def test_the_script_writes_every_auc_the_selection_and_the_hard_case(tmp_path):
     assert len(rows) == 11 and all(line.count("|") == 9 for line in rows)  # 8 columns
     assert ("still at the edge" in section) == bool(record["selection"]["at_grid_edge"])
     assert "not run" not in section.lower()
+
+
+def test_stage2_grows_its_eta_grid_until_the_choice_is_inside(monkeypatch):
+    """Validation error lowest at eta 1e-4, below the first grid (3e-4, 1e-3, 3e-3): the grid
+    grows downwards in its own spacing until a smaller eta does worse, every eta trained once."""
+    trained = []
+
+    def fake_run_all(tasks, config, jobs, desc):
+        trained.extend(t["training"]["eta"] for t in tasks)
+        return [{"validation_error": [1 + abs(np.log10(t["training"]["eta"]) + 4)] * 5,
+                 "seconds": 0.0} for t in tasks]
+
+    monkeypatch.setattr(one_class, "run_all", fake_run_all)
+    config = {"autoencoder": {"training": {"mini_batch_size": 64},
+                              "selection": {"digits": [0, 5], "seed": 100},
+                              "refine": {"eta_factors": [0.3, 1.0, 3.0], "max_epochs": 5,
+                                         "tolerance": 0.01, "window": 2}}}
+    stage1 = {"training": {"eta": 0.001}, "network": {}}
+    stage2 = one_class.refine(config, stage1, jobs=1)
+    assert stage2["grid"]["eta"] == [3e-05, 1e-04, 3e-04, 1e-03, 3e-03]
+    assert stage2["chosen"]["eta"] == 1e-04 and stage2["at_grid_edge"] == []
+    assert sorted(trained) == sorted(2 * stage2["grid"]["eta"])  # each eta on both digits
 
 
 def pytest_fail(message):
@@ -126,3 +149,4 @@ def test_stage1_is_reused_only_when_the_config_it_ran_is_unchanged():
     refined = config | {"autoencoder": config["autoencoder"] | {"refine": {"max_epochs": 9}}}
     assert one_class.reusable_stage1(old, refined) == one_class.reusable_stage1(old, config)
     assert one_class.reusable_stage1(None, config) is None
+
