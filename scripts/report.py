@@ -349,12 +349,21 @@ def verdict_row(name, check, row, records):
         interval = f"{row['n']} run in the mode nearest the book ({mode_label(row['mode'])})" \
             if row["mode"] is not None else "no finite value"
     else:
-        lo, hi = row["interval"]
-        interval = (f"{lo:.2f} to {hi:.2f}" if check.get("relation", "approx") == "approx"
-                    else f"up to {hi:.2f}" if check["relation"] == "above" else f"from {lo:.2f}")
+        lo, hi = (bound(x, check["value"]) for x in row["interval"])
+        interval = (f"{lo} to {hi}" if check.get("relation", "approx") == "approx"
+                    else f"up to {hi}" if check["relation"] == "above" else f"from {lo}")
         if len(row["frequencies"]) > 1:
             interval += f" ({mode_label(row['mode'])}, {row['n']} runs)"
     return cells + [f"{what} ({split})", interval, row["verdict"]]
+
+
+def bound(x, book):
+    """An interval bound to 2 decimals, or to more (up to 4) where 2 would print the book's
+    own number, so the side it falls on shows."""
+    for digits in (2, 3, 4):
+        if f"{x:.{digits}f}" != f"{book:.{digits}f}":
+            break
+    return f"{x:.{digits}f}"
 
 
 def modes_line(name, row):
@@ -656,10 +665,16 @@ def one_class_selection(r):
               f"{one['reused_from']['git_commit'][:7]}, reused because the config they ran is "
               f"unchanged)" if "reused_from" in one else "")
     errors = oc.lowest_errors(two["runs"], "eta")
+    why = {"eta": "a wider eta range",
+           "epochs": f"a longer budget (the chosen eta's validation error still fell "
+                     f"{oc.chosen_fall(two):.1%} over the last {two['window']} of its "
+                     f"{two['max_epochs']} epochs, more than the {two['tolerance']:.0%} "
+                     f"tolerance)"}
     edge = (f"**The choice is still at the edge of its grid ({', '.join(sel['at_grid_edge'])})**:"
-            f" a wider eta range or a longer budget might reconstruct the normal images better "
-            f"still; this autoencoder is the best one found within this grid and "
-            f"{two['max_epochs']} epochs, not shown to be the best of its kind."
+            f" {' or '.join(why[axis] for axis in sel['at_grid_edge'])} might reconstruct the "
+            f"normal images better still; this autoencoder is the best one found within this "
+            f"grid and {two['max_epochs']} epochs (the compute cap every protocol run trains "
+            f"to), not shown to be the best of its kind."
             if sel["at_grid_edge"] else "Neither eta nor the budget is at an edge of its grid.")
     n = np.prod([len(v) for v in one["grid"].values()])
     return (f"**How the autoencoder was chosen** (normal validation images of digits "
@@ -671,8 +686,11 @@ def one_class_selection(r):
             f"{c['choice']['eta']} at epoch {c['epochs']}: "
             + (f"at the edge of its grid ({', '.join(one['at_grid_edge'])})"
                if one["at_grid_edge"] else "inside its grid")
-            + f". Stage 2: that network with eta "
-            f"{two['grid']['eta']} for {two['max_epochs']} epochs; lowest mean validation error "
+            + f". Stage 2: that network with eta {two['first_grid']['eta']}"
+            + (f", grown to {two['grid']['eta']} while the choice sat at an edge (the sweeps' "
+               f"tuning rule),"
+               if two["grid"] != two["first_grid"] else "")
+            + f" for {two['max_epochs']} epochs; lowest mean validation error "
             + ", ".join(f"eta {eta}: {err:.5f} at epoch {epoch}"
                         for eta, (err, epoch) in errors.items())
             + f". Chosen: eta {two['chosen']['eta']}, {two['chosen']['epochs']} epochs (the "
