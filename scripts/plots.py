@@ -519,7 +519,7 @@ def book_panel(ax, cost_ax, data, names):
     ax.set_ylim(low - 0.1 * (high - low), min(100.5, high + 0.05 * (high - low)))
     full_range_inset(ax)
     ax.set(xlabel="epoch", ylabel="accuracy (%)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16))  # one column: labels are long
     cost_ax.set(yscale="log", xlabel="epoch", ylabel="cost as trained (log)")
     cost_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     return True
@@ -578,7 +578,8 @@ def ch1_curves(data):
 
 def ch3_curves(data):
     return book_figure(data, {"chapter 3: cross-entropy (+ L2), scored on test":
-                                  ["ch3-ce-30", "ch3-ce-100", "ch3-l2-30"],
+                                  ["ch3-ce-30", "ch3-ce-100", "ch3-l2-30",
+                                   "ch3-l2-30-per-example"],
                               "chapter 3 L2 and chapter 6 softmax, on validation":
                                   ["ch3-l2-100", "ch3-98", "ch6-softmax"]},
                        "Chapters 3 and 6: accuracy and cost per epoch", size=(11, 11))[0]
@@ -1131,7 +1132,8 @@ FIGURES = {
             "which digits a collapsed ch1-100 seed never learns, beside a seed that learns all"),
         "ch3_curves.png": Figure(
             ch3_curves, "chapter 3 accuracy and cost",
-            "the chapter 3 and 6 runs against the book's numbers, with their cost"),
+            "the chapter 3 and 6 runs against the book's numbers, with their cost, and the "
+            "book's own per-example algorithm beside ours on ch3-l2-30"),
         "overfitting.png": Figure(
             overfitting, "overfitting with and without L2",
             "the book's four overfitting panels: whether the test cost rises while the test "
