@@ -1125,8 +1125,8 @@ FIGURES = {
     "book": {
         "ch1_curves.png": Figure(
             ch1_curves, "chapter 1 accuracy and cost",
-            "the chapter 1 runs seed by seed (and by mode once the records hold confusion "
-            "matrices): which seeds stall far below the book's number, and their cost"),
+            "the chapter 1 runs seed by seed, one line per mode (every digit learned, or "
+            "some never): which seeds stall far below the book's number, and their cost"),
         "confusion.png": Figure(
             confusion_matrices, "confusion matrices of two ch1-100 seeds",
             "which digits a collapsed ch1-100 seed never learns, beside a seed that learns all"),
