@@ -4,6 +4,7 @@ and a synthetic one-class problem every method must solve."""
 import numpy as np
 import pytest
 
+from nielsen_net import Network
 from nielsen_net import one_class as oc
 from nielsen_net.analysis import roc_auc
 from nielsen_net.stats import t_quantile
@@ -84,9 +85,10 @@ def test_choose_components_takes_the_fewest_that_explain_the_fraction():
         pca.choose_components(sample(100), [1], 1.0)
 
 
-def test_synthetic_one_class_problem_every_method_reaches_auc_near_one():
-    """Normal points lie near a 4-dimensional subspace of R^20, anomalies off it, twice as far
-    from the mean as a typical normal point."""
+def synthetic_one_class(anomaly_distance):
+    """(X_fit, X_val, X_test, positive): normal points near a 4-dimensional subspace of R^20
+    (spread 0.5 along each of its axes, so about 1.0 from the mean), anomalies off it at
+    `anomaly_distance` from the mean; 300 of each in the test set."""
     rng = np.random.default_rng(0)
     n = 20
     basis = np.linalg.qr(rng.standard_normal((n, 4)))[0].T  # (4, n)
@@ -99,23 +101,42 @@ def test_synthetic_one_class_problem_every_method_reaches_auc_near_one():
     def anomalous(m):
         off = rng.standard_normal((m, n))
         off -= (off @ basis.T) @ basis  # remove the subspace part
-        off *= 2.0 / np.linalg.norm(off, axis=1, keepdims=True)
+        off *= anomaly_distance / np.linalg.norm(off, axis=1, keepdims=True)
         return centre + off
 
-    X_fit, X_val = normal(2000), normal(200)
     X_test = np.vstack([normal(300), anomalous(300)])
-    positive = np.r_[np.zeros(300, bool), np.ones(300, bool)]
+    return normal(2000), normal(200), X_test, np.r_[np.zeros(300, bool), np.ones(300, bool)]
+
+
+def test_synthetic_one_class_problem_every_method_reaches_auc_near_one():
+    """Anomalies twice as far from the mean as a typical normal point: all three scores."""
+    X_fit, X_val, X_test, positive = synthetic_one_class(anomaly_distance=2.0)
     pca = oc.PCA(X_fit)
     k, _ = pca.choose_components(X_val, list(range(1, 12)), 0.99)
     assert k == 4
     assert roc_auc(pca.error(X_test, k), positive) > 0.99
     assert roc_auc(oc.mean_distance(X_fit, X_test), positive) > 0.99
-    net, errors = oc.train_autoencoder(
-        dict(sizes=[n, 16, 4, 16, n], activation="tanh", output_activation="identity",
-             cost="quadratic", init="xavier"),
-        dict(epochs=40, mini_batch_size=10, eta=0.1), X_fit, X_val, seed=0)
-    assert len(errors) == 40 and errors[-1] < errors[0]
+    net, _ = oc.train_autoencoder(AUTOENCODER, TRAINING, X_fit, X_val, seed=0)
     assert roc_auc(oc.autoencoder_error(net, X_test), positive) > 0.99
+
+
+AUTOENCODER = dict(sizes=[20, 4, 20], activation="identity", output_activation="identity",
+                   cost="quadratic", init="xavier")
+TRAINING = dict(epochs=30, mini_batch_size=20, eta=0.01, mu=0.9)
+
+
+def test_a_trained_autoencoder_finds_anomalies_nearer_the_mean_than_normal_points():
+    """Anomalies off the subspace but half as far from the mean as a typical normal point:
+    reconstruction error finds them once the autoencoder has learned the subspace; the
+    distance to the mean and the untrained network do not."""
+    X_fit, X_val, X_test, positive = synthetic_one_class(anomaly_distance=0.5)
+    net, errors = oc.train_autoencoder(AUTOENCODER, TRAINING, X_fit, X_val, seed=0)
+    assert errors[-1] < errors[0] / 100
+    assert roc_auc(oc.autoencoder_error(net, X_test), positive) > 0.99
+    untrained = Network(seed=0, **AUTOENCODER)
+    assert roc_auc(oc.autoencoder_error(untrained, X_test), positive) < 0.6
+    assert roc_auc(oc.mean_distance(X_fit, X_test), positive) < 0.2
+    assert roc_auc(oc.PCA(X_fit).error(X_test, 4), positive) > 0.99
 
 
 def test_autoencoder_training_is_reproducible_from_its_seed():
