@@ -1003,7 +1003,7 @@ def inspect_mistakes(record):
     cols = int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / cols))
     fig, axes = figure(rows, cols, (1.6 * cols + 0.5, 1.8 * rows + 0.8),
-                       f"The {n} test digits the {mistakes['network']} network (better on "
+                       f"The {n} test digits the {mistakes['network']} network\n(better on "
                        "validation) gets most confidently wrong")
     for ax in axes.flat:
         ax.set_axis_off()
