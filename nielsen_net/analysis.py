@@ -200,10 +200,13 @@ def roc_auc(scores, positive):
 # ----- wall time and the benchmark -----------------------------------------------------------------
 
 def wall_time(log):
-    """{seconds (summed over a sweep's logged invocations), jobs (sorted), invocations}."""
+    """{seconds (summed over a sweep's logged invocations), jobs (sorted), invocations,
+    interrupted (those killed before the end: counted up to their last finished run)}."""
     invocations = log["invocations"]
     return {"seconds": float(sum(i["seconds"] for i in invocations)),
-            "jobs": sorted({i["jobs"] for i in invocations}), "invocations": len(invocations)}
+            "jobs": sorted({i["jobs"] for i in invocations}), "invocations": len(invocations),
+            # entries written before `finished` existed were logged only at the end
+            "interrupted": sum(not i.get("finished", True) for i in invocations)}
 
 
 def bench_ratios(bench, result, trainers):

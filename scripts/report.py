@@ -163,11 +163,14 @@ def wall_time_section(results):
     if not times:
         return ""
     rows = [(f"`make {sweep}`", f"{t['seconds'] / 60:.1f} min", ", ".join(map(str, t["jobs"])),
-             t["invocations"]) for sweep, t in times.items()]
+             f"{t['invocations']}" + (f" ({t['interrupted']} interrupted)"
+                                      if t["interrupted"] else ""))
+            for sweep, t in times.items()]
     rows.append(("all sweeps", f"{sum(t['seconds'] for t in times.values()) / 60:.1f} min", "",
                  ""))
     return ("## Wall time\n\nHow long the runs behind this report took (summed over resumed "
-            f"invocations; invocations that overlapped shared the machine: "
+            f"invocations, an interrupted one up to its last finished run; invocations that "
+            f"overlapped shared the machine: "
             f"{'; '.join(machines(results)) or 'not logged'}):\n\n"
             + table(["command", "wall time", "jobs", "invocations"], rows))
 

@@ -92,9 +92,9 @@ def finished(path, config):
         return False
 
 
-def execute(todo, jobs, desc):
-    """Run `todo` in `jobs` worker processes under one progress bar; return how many this
-    process trained."""
+def execute(todo, jobs, desc, on_run):
+    """Run `todo` in `jobs` worker processes under one progress bar, calling `on_run()` after
+    each run this process trained; return how many it trained."""
     if not todo:
         return 0
     # Spawned workers import numpy afresh, so these limits reach their BLAS.
@@ -103,8 +103,12 @@ def execute(todo, jobs, desc):
     context = multiprocessing.get_context("spawn")
     with context.Pool(min(jobs, len(todo))) as pool:
         try:
-            trained = sum(tqdm(pool.imap_unordered(run_one, todo), total=len(todo), desc=desc,
-                               unit="run"))
+            trained = 0
+            for ran in tqdm(pool.imap_unordered(run_one, todo), total=len(todo), desc=desc,
+                            unit="run"):
+                trained += ran
+                if ran:
+                    on_run()
         except KeyboardInterrupt:
             pool.terminate()
             sys.exit("interrupted: finished runs are kept; run the same command to resume")
@@ -167,24 +171,22 @@ def main():
     wanted |= {sweep.eta_from[n] for n in wanted if n in sweep.eta_from}
     names = [n for n in sweep.configurations if sweep.eta_from.get(n, n) in own and n in wanted]
     out_dir = args.results / sweep.name
-    start, load_before = time.perf_counter(), os.getloadavg()
     env = environment()  # the code the workers will import: taken once, before they start
-    chosen, grids, trained = tune(sweep, names, out_dir, args, env) if sweep.tune else ({}, {}, 0)
+    log = InvocationLog(out_dir, sweep, args, overrides, env)
+    chosen, grids, trained = tune(sweep, names, out_dir, args, env, log.update) \
+        if sweep.tune else ({}, {}, 0)
     if sweep.tune:
         names = [n for n in names if n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
     todo = pending(runs, out_dir, env)
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
-    trained += execute(todo, args.jobs, sweep.name)
-    if not trained:  # nothing ran: the log (and git status) stay as they were
-        return
-    load = {"before": load_before, "after": os.getloadavg()}
-    log_invocation(out_dir, sweep, chosen, grids, args, overrides,
-                   time.perf_counter() - start, load, env)
+    trained += execute(todo, args.jobs, sweep.name, log.update)
+    if trained:  # nothing ran: the log (and git status) stay as they were
+        log.update(chosen, grids, finished=True)
 
 
-def tune(sweep, names, out_dir, args, env):
+def tune(sweep, names, out_dir, args, env, on_run):
     """Choose each configuration's eta by the rule of nielsen_net.tuning, growing its grid
     (and running the new candidates) while the choice sits at an edge, at most MAX_EXTENSIONS
     times. `names`: this shard's configurations. Returns ({configuration: chosen eta},
@@ -196,7 +198,8 @@ def tune(sweep, names, out_dir, args, env):
         open_ = [name for name in grids if name not in chosen]
         jobs = [job for name in open_ for job in sweep.tuning_runs(name, grids[name])]
         trained += execute(pending(jobs, out_dir, env), args.jobs,
-                f"{sweep.name}: tune eta" + (f" (grid grown {extension}x)" if extension else ""))
+                           f"{sweep.name}: tune eta"
+                           + (f" (grid grown {extension}x)" if extension else ""), on_run)
         for name in open_:
             results = {}
             for run_id, config in sweep.tuning_runs(name, grids[name]):
@@ -221,27 +224,44 @@ def tune(sweep, names, out_dir, args, env):
     return chosen, grids, trained
 
 
-def log_invocation(out_dir, sweep, chosen, grids, args, overrides, seconds, load, env):
-    """Append this invocation to <sweep>/sweep.json: its timing, the load averages around it
-    (whether the cores were idle), jobs, chosen etas and the tuning grid each was chosen on
-    (and which choices still sit at their grid's edge). Shards running at once (array tasks)
-    each add theirs, one at a time under a lock."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".sweep.json.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        manifest = read_if_present(out_dir / "sweep.json") or {"invocations": []}
-        chosen = manifest.get("chosen_eta", {}) | chosen
-        grids = manifest.get("tuning_grid", {}) | grids
-        manifest |= {"name": sweep.name, "description": sweep.description, "chosen_eta": chosen,
-                     "tuning_grid": grids,
-                     "chosen_at_edge": [name for name in grids if name in chosen
-                                        and at_edge(grids[name], chosen[name])]}
-        manifest["invocations"].append({"seconds": seconds, "load_average": load,
-                                        "jobs": args.jobs,
-                                        "shard": list(args.shard), "overrides": overrides,
-                                        "environment": env})
-        write_record(out_dir / "sweep.json", manifest)
+class InvocationLog:
+    """This invocation's entry in <sweep>/sweep.json: its timing, the load averages around it
+    (whether the cores were idle), jobs, shard and environment, and at the end the chosen etas
+    with the tuning grid each was chosen on (and which choices still sit at their grid's
+    edge). The entry is written when the first run finishes and brought up to date after every
+    run, so an invocation that is killed still counts its time up to its last finished run
+    (`finished` stays false). Shards running at once (array tasks) each keep theirs, one write
+    at a time under a lock."""
 
+    def __init__(self, out_dir, sweep, args, overrides, env):
+        self.out_dir, self.sweep = out_dir, sweep
+        self.start = time.perf_counter()
+        self.entry = {"seconds": 0.0, "finished": False,
+                      "load_average": {"before": os.getloadavg()}, "jobs": args.jobs,
+                      "shard": list(args.shard), "overrides": overrides, "environment": env}
+        self.index = None  # the entry's place in the log, once written (entries only append)
+
+    def update(self, chosen=None, grids=None, finished=False):
+        self.entry["seconds"] = time.perf_counter() - self.start
+        self.entry["finished"] = finished
+        self.entry["load_average"]["after"] = os.getloadavg()
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.out_dir / ".sweep.json.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            manifest = read_if_present(self.out_dir / "sweep.json") or {"invocations": []}
+            manifest |= {"name": self.sweep.name, "description": self.sweep.description}
+            if chosen is not None:
+                chosen = manifest.get("chosen_eta", {}) | chosen
+                grids = manifest.get("tuning_grid", {}) | grids
+                manifest |= {"chosen_eta": chosen, "tuning_grid": grids,
+                             "chosen_at_edge": [name for name in grids if name in chosen
+                                                and at_edge(grids[name], chosen[name])]}
+            if self.index is None:
+                self.index = len(manifest["invocations"])
+                manifest["invocations"].append(self.entry)
+            else:
+                manifest["invocations"][self.index] = self.entry
+            write_record(self.out_dir / "sweep.json", manifest)
 
 if __name__ == "__main__":
     main()

@@ -109,8 +109,10 @@ def test_roc_curve_runs_from_origin_to_one_one_and_its_area_is_the_auc():
 
 
 def test_wall_time_sums_the_logged_invocations():
-    log = {"invocations": [{"seconds": 60.0, "jobs": 2}, {"seconds": 30.0, "jobs": 1}]}
-    assert analysis.wall_time(log) == {"seconds": 90.0, "jobs": [1, 2], "invocations": 2}
+    log = {"invocations": [{"seconds": 60.0, "jobs": 2}, {"seconds": 30.0, "jobs": 1},
+                           {"seconds": 5.0, "jobs": 2, "finished": False}]}
+    assert analysis.wall_time(log) == {"seconds": 95.0, "jobs": [1, 2], "invocations": 3,
+                                       "interrupted": 1}
 
 
 def test_bench_ratios_are_peers_over_ours_and_ours_over_the_floor():

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -389,3 +390,20 @@ def test_only_runs_the_named_configurations_and_refuses_unknown_ones(tmp_path, f
     with pytest.raises(subprocess.CalledProcessError) as failure:
         run_sweep_cli(sweep_file, results, fake_mnist_dir, "--only", "activation=tanh")
     assert "--only: activation=tanh not in sweep 'tiny'" in failure.value.stderr
+
+
+def test_an_invocation_is_logged_after_each_run_so_a_killed_one_keeps_its_time(tmp_path):
+    sweep_script = load_script("sweep")
+    sweep = types.SimpleNamespace(name="tiny", description="d")
+    args = types.SimpleNamespace(jobs=2, shard=(0, 1))
+    first = sweep_script.InvocationLog(tmp_path, sweep, args, {}, {"git_commit": "x"})
+    first.update()
+    first.update()
+    entries = read_record(tmp_path / "sweep.json")["invocations"]
+    assert len(entries) == 1 and entries[0]["finished"] is False   # killed here: still logged
+    assert entries[0]["seconds"] > 0 and "after" in entries[0]["load_average"]
+    second = sweep_script.InvocationLog(tmp_path, sweep, args, {}, {"git_commit": "y"})
+    second.update({"a": 0.3}, {"a": [0.1, 0.3, 1.0]}, finished=True)
+    manifest = read_record(tmp_path / "sweep.json")
+    assert [e["finished"] for e in manifest["invocations"]] == [False, True]
+    assert manifest["chosen_eta"] == {"a": 0.3} and manifest["chosen_at_edge"] == []
