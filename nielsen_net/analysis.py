@@ -209,6 +209,15 @@ def wall_time(log):
             "interrupted": sum(not i.get("finished", True) for i in invocations)}
 
 
+def run_seconds(runs, tune):
+    """The runs' own wall times summed over a sweep's `runs` ({configuration: [records]}) and
+    `tune` ({configuration: {eta: [records]}}), as `results.load_runs` gives them: the work
+    done, one core per run, whether or not the invocations that ran it were logged to the end."""
+    records = [r for rs in runs.values() for r in rs] + \
+        [r for by_eta in tune.values() for rs in by_eta.values() for r in rs]
+    return float(sum(r["seconds"]["wall"] for r in records))
+
+
 def bench_ratios(bench, result, trainers):
     """For one row of a bench record: {trainer: its median over ours (None if not timed)} and
     "floor": ours over the epoch's floating-point work at the measured one-thread matmul rate."""

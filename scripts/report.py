@@ -16,7 +16,7 @@ import numpy as np
 from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
                                   dead_percent, epochs_to_target, gradient_class,
                                   gradient_ratio, measure, numbers, progress, ranked_by_epochs,
-                                  reaching, spread, summary, wall_time)
+                                  reaching, run_seconds, spread, summary, wall_time)
 from nielsen_net import one_class as oc
 from nielsen_net.stats import binomial_error, decide
 from nielsen_net.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,
@@ -162,17 +162,23 @@ def wall_time_section(results):
     times = {sweep: wall_time(m) for sweep, _, _ in SECTIONS if (m := manifest(results, sweep))}
     if not times:
         return ""
+    work = {sweep: run_seconds(load_runs(results / sweep), load_runs(results / sweep, "tune"))
+            for sweep in times}
     rows = [(f"`make {sweep}`", f"{t['seconds'] / 60:.1f} min", ", ".join(map(str, t["jobs"])),
              f"{t['invocations']}" + (f" ({t['interrupted']} interrupted)"
-                                      if t["interrupted"] else ""))
+                                      if t["interrupted"] else ""),
+             f"{work[sweep] / 60:.1f} min")
             for sweep, t in times.items()]
     rows.append(("all sweeps", f"{sum(t['seconds'] for t in times.values()) / 60:.1f} min", "",
-                 ""))
-    return ("## Wall time\n\nHow long the runs behind this report took (summed over resumed "
-            f"invocations, an interrupted one up to its last finished run; invocations that "
-            f"overlapped shared the machine: "
-            f"{'; '.join(machines(results)) or 'not logged'}):\n\n"
-            + table(["command", "wall time", "jobs", "invocations"], rows))
+                 "", f"{sum(work.values()) / 60:.1f} min"))
+    return ("## Wall time\n\nHow long the runs behind this report took: the logged invocations "
+            "summed (an interrupted one up to its last finished run; invocations killed before "
+            "that logging existed are missing), and the runs' own wall times summed (one core "
+            "per run, every record counted, so with 2 jobs about twice the invocations' time). "
+            "Invocations that overlapped shared the machine: "
+            f"{'; '.join(machines(results)) or 'not logged'}.\n\n"
+            + table(["command", "wall time, logged invocations", "jobs", "invocations",
+                     "runs' own time, summed"], rows))
 
 
 # ----- activation x init -------------------------------------------------------------------------

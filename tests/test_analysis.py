@@ -128,3 +128,10 @@ def test_progress_counts_the_planned_runs_that_are_finished():
     sweep = SimpleNamespace(seeds={"a": [0, 1, 2], "b": [0]})
     runs = {"a": [record([0.9], seed=0), record([0.9], seed=2)], "stale": [record([0.9])]}
     assert analysis.progress(runs, sweep) == (2, 4)
+
+
+def test_run_seconds_sums_every_record_s_own_wall_time():
+    runs = {"a": [{"seconds": {"wall": 10.0}}, {"seconds": {"wall": 20.0}}]}
+    tune = {"a": {0.1: [{"seconds": {"wall": 1.5}}], 0.3: [{"seconds": {"wall": 2.5}}]}}
+    assert analysis.run_seconds(runs, tune) == 34.0
+    assert analysis.run_seconds({}, {}) == 0.0
