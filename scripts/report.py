@@ -657,7 +657,7 @@ def one_class_section(results):
             + one_class_findings(r) + "\n"
             + one_class_hard_case(r["hard_case"], r["auc"]["autoencoder"]) + "\n"
             + one_class_published(r["published"] or []) + "\n"
-            + f"Wall time on {r['jobs']} processes: "
+            + f"Wall time on {r['jobs']} process{'es' * (r['jobs'] > 1)}: "
               + ", ".join(f"{k.replace('_', ' ')} {v / 60:.1f} min"
                           for k, v in r["seconds"].items())
               + (f" (selection stage 1, reused, took {stage1['seconds'] / 60:.1f} min when it "
