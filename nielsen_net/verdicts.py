@@ -186,11 +186,14 @@ def dead_unit_cost(records):
     (%) on the share of hidden units dead at the end (%), with one intercept per (learning rate,
     depth) cell, over the ReLU runs that did not diverge. Returns {slope (accuracy points per 10
     points of dead units), lo, hi (95%), word, runs, cells}; the word says whether more dead
-    units go with "lower" or "higher" accuracy, or "not distinguishable"."""
+    units go with "lower" or "higher" accuracy, or "not distinguishable". None while there
+    are too few runs to fit (no more than the fit's coefficients, as while a sweep runs)."""
     rows = [r for r in records
             if r["config"]["activation"] == "relu" and not r["history"]["diverged"]
             and r.get("test_accuracy") is not None]
     cells = sorted({(r["config"]["eta"], len(r["config"]["sizes"])) for r in rows})
+    if len(rows) <= 1 + len(cells):
+        return None
     X = np.array([[100 * np.mean(r["diagnostics"]["dead_fraction"][-1])]
                   + [float((r["config"]["eta"], len(r["config"]["sizes"])) == c) for c in cells]
                   for r in rows])

@@ -213,8 +213,11 @@ def activation_init_findings(summaries):
     test = lambda s: [measure(r, "test") for r in s["records"]]  # noqa: E731
     label = lambda s: f"{s['config'].activation} with {s['config'].init} init"  # noqa: E731
     for hidden in sorted({depth(s) for s in summaries.values()}):
-        at_depth = [s for s in summaries.values() if depth(s) == hidden]
+        # claims need two seeds a side; a sweep still running may not have them yet
+        at_depth = [s for s in summaries.values() if depth(s) == hidden and s["test"]["n"] > 1]
         ranked = sorted(at_depth, key=lambda s: -s["test"]["mean"])
+        if len(ranked) < 2:
+            continue
         best, second, worst = ranked[0], ranked[1], ranked[-1]
         c = compare(test(best), test(second))
         sentences.append(
@@ -458,6 +461,9 @@ def dead_relu_body(results, runs, sweep):
 def dead_relu_cost(runs):
     """What dead units cost, like with like: within each learning rate and depth."""
     cost = dead_unit_cost([r for records in runs.values() for r in records])
+    if cost is None:
+        return ("What dead units cost is fitted within each learning rate and depth once "
+                "there are more finished ReLU runs than such cells plus one; not yet.\n")
     return ("What it costs, comparing like with like: a least-squares fit of the test accuracy "
             "on the share of hidden units dead at the end, with one intercept per (learning "
             f"rate, depth) cell, over the {cost['runs']} ReLU runs that did not diverge "

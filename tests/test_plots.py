@@ -42,6 +42,7 @@ def write_run(path, config, epochs=3, diverged_at=None, confusion=None, gradient
         "test_accuracy_per_epoch": accuracy if config["test_each_epoch"] else [],
         "test_accuracy": None if diverged_at else accuracy[-1],
         "test_confusion": confusion,
+        "seconds": {"wall": 1.0 * n + 0.5, "train_per_epoch": 1.0},
     }
     results.write_record(path, record)
 

@@ -187,3 +187,6 @@ def test_dead_unit_cost_compares_within_learning_rate_and_depth():
     result = verdicts.dead_unit_cost(runs)
     assert result["slope"] == pytest.approx(-1.0, abs=0.05)
     assert result["word"] == "lower" and (result["runs"], result["cells"]) == (6, 2)
+    assert verdicts.dead_unit_cost(runs[:3]) is not None       # 3 runs, 1 cell: a fit
+    assert verdicts.dead_unit_cost(runs[:2]) is None           # 2 runs, 1 cell: none yet
+    assert verdicts.dead_unit_cost(runs[6:]) is None           # diverged and leaky only
