@@ -191,9 +191,10 @@ def refine(config, stage1, jobs):
         runs |= zip(new, _chunks(run_all(tasks, config, jobs, "refine"),
                                  len(selection["digits"])))
         index, _ = oc.select([[r["validation_error"] for r in runs[eta]] for eta in etas])
-        if next_grid(etas, etas[index]) == etas:
+        grown = next_grid(etas, etas[index])
+        if grown == etas:
             break
-        etas = next_grid(etas, etas[index])
+        etas = grown
     curve = np.mean([r["validation_error"] for r in runs[etas[index]]], axis=0)  # (max_epochs,)
     epochs = oc.settled_epoch(curve, rule["tolerance"])
     edges = oc.grid_edges({"eta": etas}, {"eta": etas[index]})
