@@ -124,6 +124,14 @@ def ranked_by_epochs(reached):
     return sorted(every, key=lambda n: reached[n]["epochs"]["mean"])
 
 
+def closest_first(reached):
+    """Every configuration of {configuration: `reaching`}, the most seeds that reached the
+    target first, then the fewest epochs (mean over those seeds): the order in which to name
+    them when none reached it in every seed."""
+    return sorted(reached, key=lambda n: (-reached[n]["reached"], reached[n]["epochs"]["mean"]
+                                          if reached[n]["reached"] else float("inf")))
+
+
 def epochs_to_target(records, target):
     """The epochs each seed needed to reach `target` (NaN for a seed that never did)."""
     return [h[0] if h else float("nan") for h in (epochs_to(r, target) for r in records)]

@@ -175,20 +175,26 @@ def settled_epoch(curve, tolerance):
     return int(np.flatnonzero(curve <= (1 + tolerance) * np.nanmin(curve))[0]) + 1
 
 
+def _last_and_window_earlier(curve, window):
+    """The last value of `curve` and the value `window` epochs earlier (the first, if the
+    curve is shorter)."""
+    curve = np.asarray(curve, dtype=float)
+    return curve[-1], curve[max(0, len(curve) - 1 - window)]
+
+
 def fall_over_window(curve, window):
     """How much (a fraction) the last value of `curve` lies below the value `window` epochs
     earlier (the first, if the curve is shorter)."""
-    curve = np.asarray(curve, dtype=float)
-    return float(1 - curve[-1] / curve[max(0, len(curve) - 1 - window)])
+    last, earlier = _last_and_window_earlier(curve, window)
+    return float(1 - last / earlier)
 
 
 def still_falling(curve, window, tolerance):
     """True if the last value of `curve` is more than `tolerance` (a fraction) below the value
     `window` epochs earlier: a longer budget would have lowered the error by more than the
     tolerance, so the budget was an edge of the grid."""
-    curve = np.asarray(curve, dtype=float)
-    earlier = curve[max(0, len(curve) - 1 - window)]
-    return bool(earlier > (1 + tolerance) * curve[-1])
+    last, earlier = _last_and_window_earlier(curve, window)
+    return bool(earlier > (1 + tolerance) * last)
 
 
 def chosen_fall(stage2):

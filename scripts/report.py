@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
+                                  closest_first,
                                   dead_percent, epochs_to_target, gradient_class,
                                   gradient_ratio, measure, numbers, progress, ranked_by_epochs,
                                   reaching, run_seconds, spread, summary, wall_time)
@@ -514,6 +515,26 @@ def vanishing_body(results, runs, sweep):
             + "\n" + findings)
 
 
+def none_reached_words(reached, runs):
+    """The negative result, in words, when no configuration of {configuration: `reaching`}
+    reached TARGET in every seed: which came closest (most seeds, then fewest epochs)."""
+    closest = closest_first(reached)
+    best = reached[closest[0]]
+    epochs = max(r["config"]["epochs"] for records in runs.values() for r in records)
+    if not best["reached"]:
+        return (f"**No configuration reached {100 * TARGET:g}% validation accuracy in any seed "
+                f"within {epochs} epochs** (a negative result).")
+    ties = [n for n in closest if reached[n]["reached"] == best["reached"]]
+    rest = [f"{n} ({reached[n]['reached']} of {reached[n]['n']})" for n in closest[len(ties):]
+            if reached[n]["reached"]]
+    return (f"**No configuration reached {100 * TARGET:g}% validation accuracy in every seed "
+            f"within {epochs} epochs** (a negative result), so none is ranked. Most often: "
+            + ", ".join(f"**{n}**, {reached[n]['reached']} of {reached[n]['n']} seeds after "
+                        f"{reached[n]['epochs']['mean']:.1f} epochs on average" for n in ties)
+            + (f"; then {', '.join(rest)}" if rest else "")
+            + ".")
+
+
 def fast98_body(results, runs, sweep):
     rows, reached = [], {}
     for name, records in runs.items():
@@ -548,9 +569,24 @@ def fast98_body(results, runs, sweep):
                         f" The runner-up is **{ranked[1]}** (too few seeds or no spread for an "
                         f"interval).")
         finding += "\n"
+    elif reached:
+        finding = "\n" + none_reached_words(reached, runs) + "\n"
     return (table(["configuration", "eta", "mu", "mini-batch", "schedule", "seeds reaching 98%",
                      "epochs to 98%", "peak validation %", "test % (after training)"], rows)
-            + finding + "\n")
+            + finding + same_runs_words(runs) + "\n")
+
+
+def same_runs_words(runs):
+    """A sentence for each configuration whose runs have the same settings as an earlier
+    one's (e.g. plain SGD tuned to the schedule's eta): its rows repeat, by determinism."""
+    settings = {name: {k: v for k, v in records[0]["config"].items() if k != "seed"}
+                for name, records in runs.items()}
+    names = list(runs)
+    words = [f"**{b}** has the same settings as **{a}** (eta {settings[b]['eta']:g} in "
+             f"both), so the same seeds gave the same runs and its row repeats "
+             f"**{a}**'s.\n" for i, b in enumerate(names) for a in names[:i]
+             if settings[a] == settings[b]]
+    return "\n" + "".join(words) if words else ""
 
 
 # The sweeps' sections, in the report's order: (sweep, title, body).

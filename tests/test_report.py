@@ -3,6 +3,8 @@
 import pytest
 
 from helpers import SWEEPS, load_script
+from nielsen_net import results
+from nielsen_net.results import load_runs
 from nielsen_net.sweep import load_sweep
 from test_plots import write_runs
 
@@ -25,3 +27,42 @@ def test_a_report_on_sweeps_still_running_says_in_progress(tmp_path, configurati
             write_runs(tmp_path, sweep, name, seeds, eta=0.1)
     text = report.report(tmp_path)
     assert text.count("**In progress:**") == 5
+
+
+def reach_at(path, epoch):
+    """Rewrite the run record at `path` so that its validation accuracy reaches 98% at
+    `epoch` (1-based; None: never)."""
+    record = results.read_record(path)
+    n = len(record["history"]["evaluation_accuracy"])
+    record["history"]["evaluation_accuracy"] = [
+        0.985 if epoch and k + 1 >= epoch else 0.9 for k in range(n)]
+    results.write_record(path, record)
+
+
+def test_fast98_says_in_words_when_no_variant_reaches_98_in_every_seed(tmp_path):
+    runs = tmp_path / "fast98" / "runs"
+    for name, epochs in (("plain", [3, None]), ("momentum", [2, None]),
+                         ("plain-schedule", [None, None])):
+        write_runs(tmp_path, "fast98", name, [0, 1], eta=0.1)
+        for seed, epoch in enumerate(epochs):
+            reach_at(runs / f"{name},seed={seed}.json", epoch)
+    text = report.fast98_body(tmp_path, load_runs(runs.parent), None)
+    assert "No configuration reached 98% validation accuracy in every seed within 3 epochs" in text
+    # tied on seeds: fewer epochs first; a variant that never reached it is not named after "then"
+    assert ("Most often: **momentum**, 1 of 2 seeds after 2.0 epochs on average, **plain**, 1 of "
+            "2 seeds after 3.0 epochs on average.") in text  # plain-schedule never: no "then"
+    assert "Ranked by epochs" not in text
+
+    reach_at(runs / "plain,seed=1.json", 3)
+    text = report.fast98_body(tmp_path, load_runs(runs.parent), None)
+    assert "every seed of **plain** reached 98%" in text and "No configuration" not in text
+
+
+def test_fast98_says_when_two_variants_ran_the_same_settings(tmp_path):
+    write_runs(tmp_path, "fast98", "plain", [0, 1], eta=0.3)
+    write_runs(tmp_path, "fast98", "plain-at-schedule-eta", [0, 1], eta=0.3)
+    write_runs(tmp_path, "fast98", "plain-schedule", [0, 1], eta=0.3)
+    text = report.fast98_body(tmp_path, load_runs(tmp_path / "fast98"), None)
+    assert ("**plain-at-schedule-eta** has the same settings as **plain** (eta 0.3 in both)"
+            ) in text
+    assert text.count("has the same settings") == 1     # the schedule differs
