@@ -197,6 +197,28 @@ def test_dead_relu_marks_a_configuration_whose_every_seed_diverged(tmp_path):
     assert len([p for p in histogram.patches if p.get_gid() == "layer"]) == 1
 
 
+def test_a_row_whose_every_run_diverged_in_its_first_epoch_is_drawn_without_a_cost(tmp_path):
+    """Such a row has no finite cost: a log axis would stop the figure, so the panel says why
+    it is empty; the other rows keep their log cost axes."""
+    config = load_sweep("dead_relu", SWEEPS).configurations
+    for name in ("relu,sizes=784-100-10,init=he,eta=1.0",
+                 "relu,sizes=784-100-10,init=gaussian,eta=1.0"):
+        for seed in (0, 1):
+            write_run(tmp_path / "dead_relu" / "runs" / f"{name},seed={seed}.json",
+                      config[name].to_dict() | {"seed": seed}, diverged_at=1)
+    write_runs(tmp_path, "dead_relu", "relu,sizes=784-100-10,init=he,eta=0.1", [0, 1])
+    fig = figure_of(tmp_path, "dead_relu", plots.dead_relu_curves)
+    fig.canvas.draw()
+    rows = {ax.get_ylabel().split("\n")[0]: i // 4 for i, ax in enumerate(fig.axes[:8])
+            if i % 4 == 0}
+    diverged, learned = fig.axes[4 * rows["[784, 100, 10], eta 1"]:][:4], \
+        fig.axes[4 * rows["[784, 100, 10], eta 0.1"]:][:4]
+    for ax in diverged[2:]:
+        assert ax.get_yscale() == "linear"
+        assert "every run diverged in its first epoch" in ax.texts[0].get_text()
+    assert [ax.get_yscale() for ax in learned[2:]] == ["log", "log"]
+
+
 def test_exact_zeros_stay_visible_on_a_log_axis(tmp_path):
     name = "sizes=784-30-30-30-30-10,activation=relu,init=gaussian"
     write_runs(tmp_path, "vanishing_gradients", name, [0, 1], gradient=0.0)
