@@ -38,8 +38,12 @@ def measure(record, name):
 
 
 def best_epoch(record):
-    """The 1-based epoch of the best evaluation accuracy."""
-    return int(np.nanargmax(numbers(record["history"]["evaluation_accuracy"]))) + 1
+    """The 1-based epoch of the best evaluation accuracy; NaN for a run with none (it diverged
+    in its first epoch)."""
+    accuracy = numbers(record["history"]["evaluation_accuracy"])
+    if not np.isfinite(accuracy).any():
+        return float("nan")
+    return int(np.nanargmax(accuracy)) + 1
 
 
 def stack(rows):
@@ -78,7 +82,7 @@ def summary(records):
     """A configuration's figures over its seeds: spreads (`spread`) of test, epoch1, final
     and peak accuracy and of dead units at initialisation and at the end (all runs, and only
     the runs that did not diverge: a diverged run's NaN weights make every unit look dead);
-    the mean best epoch and seconds per epoch; the number of seeds and of diverged runs."""
+    the mean best epoch (of the runs that have one) and seconds per epoch; the number of seeds and of diverged runs."""
     finished = [r for r in records if not r["history"]["diverged"]]
     return {
         "n": len(records),
@@ -89,7 +93,7 @@ def summary(records):
         "dead_init": spread([dead_percent(r, 0) for r in records]),
         "dead_end": spread([dead_percent(r) for r in records]),
         "dead_end_finished": spread([dead_percent(r) for r in finished]),
-        "best_epoch": float(np.mean([best_epoch(r) for r in records])),
+        "best_epoch": spread([best_epoch(r) for r in records])["mean"],
         "seconds_per_epoch": float(np.mean([r["seconds"]["train_per_epoch"]
                                             for r in records])),
     }

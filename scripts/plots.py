@@ -297,12 +297,13 @@ def learning_curves(rows, title, style_of, label_of):
             top.text(0.02, 0.02, f"{below} below this range: see left", transform=top.transAxes,
                      fontsize=7)
         for ax in (training, scored):
-            ax.set(xlabel="epoch", ylabel="cost")
-            if any(np.isfinite(line.get_ydata()).any() for line in ax.lines):
-                ax.set_yscale("log")
-            else:
-                ax.text(0.5, 0.5, "every run diverged in its first epoch:\nno finite cost",
-                        transform=ax.transAxes, ha="center", va="center", fontsize=8)
+            ax.set(yscale="log", xlabel="epoch", ylabel="cost")
+        if not any(np.isfinite(line.get_ydata()).any() for line in training.lines):
+            for ax in row:  # nothing to draw, and a log axis of no data would stop the figure
+                ax.set(yscale="linear", xticks=[], yticks=[])
+                ax.set_title(ax.get_title().replace(" (log)", ""))
+                ax.text(0.5, 0.5, "every run diverged\nin its first epoch", ha="center",
+                        va="center", transform=ax.transAxes, fontsize=8)
     figure_legend(fig, legend_handles(axes))
     return fig
 

@@ -448,13 +448,15 @@ def dead_relu_body(results, runs, sweep):
         c, s = records[0]["config"], summary(records)
         dead = s["dead_end_finished"]
         cells[(len(c["sizes"]) - 2, variant(c), c["init"]), c["eta"]] = (
+            f"all {s['n']} diverged" if not s["test"]["n"] else
             (f"{dead['mean']:.1f}" if dead["n"] else "-") + f" / {s['test']['mean']:.2f}"
             + (f" ({s['diverged']} div.)" if s["diverged"] else ""))
     rows = [(*key, *(cells.get((key, eta), "") for eta in etas))
             for key in sorted({k for k, _ in cells})]
-    return ("Each cell: dead hidden units at the end, % (mean over layers and the seeds that "
-              "did not diverge) / test accuracy, % (mean over all seeds); div. = diverged runs "
-              "(their test accuracy counts as scored).\n\n"
+    return ("Each cell: dead hidden units at the end, % (mean over layers) / test accuracy, % "
+              "(both means over the seeds that did not diverge: a diverged run stops with no "
+              "test accuracy, and its NaN weights would make every unit look dead); div. = "
+              "diverged runs.\n\n"
             + table(["hidden layers", "activation", "init"] + [f"eta {e:g}" for e in etas], rows)
             + "\n" + dead_relu_cost(runs) + "\n")
 

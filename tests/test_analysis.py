@@ -32,6 +32,11 @@ def test_measures_read_the_stated_epoch_in_percent_and_null_as_nan():
     assert analysis.measure(r, "epoch1") == 50.0
     assert analysis.best_epoch(r) == 2
     assert math.isnan(analysis.measure(record([None]), "peak"))
+    assert math.isnan(analysis.best_epoch(record([None])))     # diverged in its first epoch
+
+
+def test_the_mean_best_epoch_leaves_out_a_run_that_has_none():
+    assert analysis.summary([record([0.5, 0.9, 0.8]), record([None], seed=1)])["best_epoch"] == 2
 
 
 def test_spread_uses_only_finite_values():

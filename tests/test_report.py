@@ -66,3 +66,15 @@ def test_fast98_says_when_two_variants_ran_the_same_settings(tmp_path):
     assert ("**plain-at-schedule-eta** has the same settings as **plain** (eta 0.3 in both)"
             ) in text
     assert text.count("has the same settings") == 1     # the schedule differs
+
+
+def test_a_dead_relu_cell_whose_every_seed_diverged_says_so(tmp_path):
+    write_runs(tmp_path, "dead_relu", "relu,sizes=784-100-10,init=he,eta=1.0", [0, 1, 2],
+               diverged_seed="all")
+    write_runs(tmp_path, "dead_relu", "relu,sizes=784-100-10,init=he,eta=0.1", [0, 1, 2],
+               diverged_seed=2)
+    text = report.dead_relu_body(tmp_path, load_runs(tmp_path / "dead_relu"), None)
+    row = next(line for line in text.splitlines() if line.startswith("| 1 | relu | he |"))
+    # the two finished seeds: 30% dead after write_run's 3 epochs, 90% test accuracy
+    assert row == "| 1 | relu | he | 30.0 / 90.00 (1 div.) | all 3 diverged |"
+    assert "nan" not in text
