@@ -283,7 +283,8 @@ def learning_curves(rows, title, style_of, label_of):
             style, label = style_of(config), label_of(config)
             for ax in (full, top):
                 line = series(ax, records, "evaluation_accuracy", label, **style)
-            finals.append(np.nanmax(np.append(line.get_ydata(), np.nan)))
+            finite = line.get_ydata()[np.isfinite(line.get_ydata())]
+            finals.append(finite.max() if len(finite) else np.nan)
             series(training, records, "training_cost", label, **style)
             series(scored, records, "evaluation_cost", label, **style)
         full.set(ylim=(0, 100), ylabel=f"{heading}\n{split} accuracy (%)", xlabel="epoch")

@@ -490,7 +490,8 @@ def vanishing_body(results, runs, sweep):
         ratio_end = spread([gradient_ratio(r, -1) for r in records])
         final = spread([measure(r, "final") for r in records])
         rows.append((len(c["sizes"]) - 2, c["activation"], c["init"],
-                     f"{ratio_init['mean']:.3g}", f"{ratio_end['mean']:.3g}", pm(final),
+                     *(f"{r['mean']:.3g}" if r["n"] else "n/a" for r in (ratio_init, ratio_end)),
+                     pm(final),
                      sum(r["history"]["diverged"] for r in records)))
         if len(c["sizes"]) - 2 == max_depth(runs):
             deepest.append((c["activation"], c["init"], ratio_init["mean"],
@@ -510,7 +511,9 @@ def vanishing_body(results, runs, sweep):
                 f"learning: {', '.join(named['kept']) or 'none'}.\n\n") if deepest else ""
     return ("How fast the first hidden layer learns relative to the last: the ratio of their "
               "bias-gradient norms (1 = equally fast; below 1 = the first layer learns slower), "
-              f"at initialisation and after the last epoch, mean over {seed_words(seeds)}.\n\n"
+              f"at initialisation and after the last epoch, mean over {seed_words(seeds)} "
+              "(after the last epoch and in the accuracy, over the seeds that did not diverge: "
+              "a diverged run stops with no value; n/a when none is left).\n\n"
             + table(["hidden layers", "activation", "init", "first/last at init",
                      "first/last at end", "validation accuracy % (final)", "diverged runs"],
                     rows)

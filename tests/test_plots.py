@@ -20,14 +20,16 @@ SIGMOID = "sizes=784-100-10,activation=sigmoid,init=gaussian"
 
 def write_run(path, config, epochs=3, diverged_at=None, confusion=None, gradient=0.01):
     """A run record of the schema scripts/sweep.py writes; with `diverged_at` (1-based) the
-    history stops at that epoch with a NaN cost, as a diverged run's does. `confusion`: its
+    history stops at that epoch with NaN metrics and gradients, as a diverged run's does. `confusion`: its
     test confusion matrix; `gradient`: the bias-gradient norm of every layer per epoch step."""
     n = diverged_at or epochs
     hidden = len(config["sizes"]) - 2
     accuracy = list(np.linspace(0.8, 0.9, n))
     cost = list(np.linspace(1.0, 0.5, n))
-    if diverged_at:
-        cost[-1], accuracy[-1] = float("nan"), 0.098
+    gradients = [[gradient * (k + 1)] * hidden for k in range(n + 1)]
+    if diverged_at:  # the divergence rule: that epoch's metrics and gradients are NaN
+        cost[-1], accuracy[-1] = float("nan"), float("nan")
+        gradients[-1] = [float("nan")] * hidden
     record = {
         "run_id": path.stem,
         "config": config | {"epochs": epochs},
@@ -36,8 +38,7 @@ def write_run(path, config, epochs=3, diverged_at=None, confusion=None, gradient
                     "seconds": [1.0] * n, "diverged": bool(diverged_at),
                     "diverged_epoch": diverged_at},
         "diagnostics": {"dead_fraction": [[0.1 * k] * hidden for k in range(n + 1)],
-                        "bias_gradient_norms": [[gradient * (k + 1)] * hidden
-                                                for k in range(n + 1)],
+                        "bias_gradient_norms": gradients,
                         "probe_size": 1000},
         "test_accuracy_per_epoch": accuracy if config["test_each_epoch"] else [],
         "test_accuracy": None if diverged_at else accuracy[-1],

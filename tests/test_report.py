@@ -78,3 +78,12 @@ def test_a_dead_relu_cell_whose_every_seed_diverged_says_so(tmp_path):
     # the two finished seeds: 30% dead after write_run's 3 epochs, 90% test accuracy
     assert row == "| 1 | relu | he | 30.0 / 90.00 (1 div.) | all 3 diverged |"
     assert "nan" not in text
+
+
+def test_a_vanishing_gradients_row_whose_every_seed_diverged_shows_n_a(tmp_path):
+    name = "sizes=784-30-30-30-30-10,activation=relu,init=gaussian"
+    write_runs(tmp_path, "vanishing_gradients", name, [0, 1, 2], diverged_seed="all")
+    text = report.vanishing_body(tmp_path, load_runs(tmp_path / "vanishing_gradients"), None)
+    row = next(line for line in text.splitlines() if line.startswith("| 4 | relu | gaussian |"))
+    assert row == "| 4 | relu | gaussian | 1 | n/a | n/a | 3 |"
+    assert "nan" not in text
