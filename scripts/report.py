@@ -487,19 +487,21 @@ def vanishing_body(results, runs, sweep):
         c = records[0]["config"]
         seeds.add(len(records))
         ratio_init = spread([gradient_ratio(r, 0) for r in records])  # first / last hidden
-        ratio_end = spread([gradient_ratio(r, -1) for r in records])
+        ratio_end = spread([gradient_ratio(r, -1) for r in records
+                            if not r["history"]["diverged"]])
         final = spread([measure(r, "final") for r in records])
+        diverged = sum(r["history"]["diverged"] for r in records)
         rows.append((len(c["sizes"]) - 2, c["activation"], c["init"],
                      *(f"{r['mean']:.3g}" if r["n"] else "n/a" for r in (ratio_init, ratio_end)),
-                     pm(final),
-                     sum(r["history"]["diverged"] for r in records)))
+                     pm(final), diverged))
         if len(c["sizes"]) - 2 == max_depth(runs):
             deepest.append((c["activation"], c["init"], ratio_init["mean"],
                             gradient_class(ratio_init["mean"], ratio_end["mean"],
-                                           final["mean"])))
+                                           final["mean"]),
+                            f"; {diverged} of {len(records)} seeds diverged" if diverged else ""))
     rows.sort()
-    named = {cls: [f"{a} with {i} init" + (f" ({r0:.3g})" if cls != "kept" else "")
-                   for a, i, r0, c in sorted(deepest) if c == cls]
+    named = {cls: [f"{a} with {i} init" + (f" ({r0:.3g}{d})" if cls != "kept" else "")
+                   for a, i, r0, c, d in sorted(deepest) if c == cls]
              for cls in ("vanishing", "exploding", "kept")}
     findings = (f"### Findings, {max_depth(runs)} hidden layers\n\n"
                 f"- The first layer's gradient is under 1/{RATIO_BAND:g} of the last's at "

@@ -83,7 +83,14 @@ def test_a_dead_relu_cell_whose_every_seed_diverged_says_so(tmp_path):
 def test_a_vanishing_gradients_row_whose_every_seed_diverged_shows_n_a(tmp_path):
     name = "sizes=784-30-30-30-30-10,activation=relu,init=gaussian"
     write_runs(tmp_path, "vanishing_gradients", name, [0, 1, 2], diverged_seed="all")
+    for seed in (0, 1, 2):  # a run stopped by the parameter bound keeps finite gradients
+        path = tmp_path / "vanishing_gradients" / "runs" / f"{name},seed={seed}.json"
+        record = results.read_record(path)
+        record["diagnostics"]["bias_gradient_norms"][0] = [30.0, 1.0, 1.0, 1.0]  # exploding
+        record["diagnostics"]["bias_gradient_norms"][-1] = [0.0, 0.0, 0.0, 1.0]
+        results.write_record(path, record)
     text = report.vanishing_body(tmp_path, load_runs(tmp_path / "vanishing_gradients"), None)
     row = next(line for line in text.splitlines() if line.startswith("| 4 | relu | gaussian |"))
-    assert row == "| 4 | relu | gaussian | 1 | n/a | n/a | 3 |"
+    assert row == "| 4 | relu | gaussian | 30 | n/a | n/a | 3 |"
+    assert "(exploding) for: relu with gaussian init (30; 3 of 3 seeds diverged)." in text
     assert "nan" not in text
