@@ -82,7 +82,8 @@ def summary(records):
     """A configuration's figures over its seeds: spreads (`spread`) of test, epoch1, final
     and peak accuracy and of dead units at initialisation and at the end (all runs, and only
     the runs that did not diverge: a diverged run's NaN weights make every unit look dead);
-    the mean best epoch (of the runs that have one) and seconds per epoch; the number of seeds and of diverged runs."""
+    the mean best epoch (over the runs that have one) and seconds per epoch; the number of
+    seeds and of diverged runs."""
     finished = [r for r in records if not r["history"]["diverged"]]
     return {
         "n": len(records),

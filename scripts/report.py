@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
-                                  closest_first,
-                                  dead_percent, epochs_to_target, gradient_class,
-                                  gradient_ratio, measure, numbers, progress, ranked_by_epochs,
-                                  reaching, run_seconds, spread, summary, wall_time)
+                                  closest_first, dead_percent, epochs_to_target,
+                                  gradient_class, gradient_ratio, measure, numbers, progress,
+                                  ranked_by_epochs, reaching, run_seconds, spread, summary,
+                                  wall_time)
 from nielsen_net import one_class as oc
 from nielsen_net.stats import binomial_error, decide
 from nielsen_net.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,

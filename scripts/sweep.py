@@ -182,7 +182,7 @@ def main():
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
           f"{len(todo)} to run in this shard, {args.jobs} jobs")
     trained += execute(todo, args.jobs, sweep.name, log.update)
-    if trained:  # nothing ran: the log (and git status) stay as they were
+    if trained:  # if nothing ran, the log (and git status) stay as they were
         log.update(chosen, grids, finished=True)
 
 

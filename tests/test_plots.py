@@ -20,8 +20,9 @@ SIGMOID = "sizes=784-100-10,activation=sigmoid,init=gaussian"
 
 def write_run(path, config, epochs=3, diverged_at=None, confusion=None, gradient=0.01):
     """A run record of the schema scripts/sweep.py writes; with `diverged_at` (1-based) the
-    history stops at that epoch with NaN metrics and gradients, as a diverged run's does. `confusion`: its
-    test confusion matrix; `gradient`: the bias-gradient norm of every layer per epoch step."""
+    history stops at that epoch with NaN metrics and gradients, as a diverged run's does.
+    `confusion`: its test confusion matrix; `gradient`: the bias-gradient norm of every layer
+    per epoch step."""
     n = diverged_at or epochs
     hidden = len(config["sizes"]) - 2
     accuracy = list(np.linspace(0.8, 0.9, n))
