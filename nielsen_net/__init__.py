@@ -4,9 +4,9 @@
 reads (and if needed downloads) MNIST with the book's split.
 """
 
-from .history import History
-from .mnist import MNIST, Split, load_mnist
-from .network import Network
+from .nn.history import History
+from .data.mnist import MNIST, Split, load_mnist
+from .nn.network import Network
 
 __all__ = ["History", "MNIST", "Network", "Split", "load_mnist"]
 __version__ = "0.1.0"

@@ -14,8 +14,8 @@ and reconstructions.png.
 import numpy as np
 
 from nielsen_net import Network, load_mnist
-from nielsen_net.analysis import roc_auc, roc_curve, spread
-from nielsen_net.results import write_record
+from nielsen_net.analysis.measures import roc_auc, roc_curve, spread
+from nielsen_net.experiments.records import write_record
 from usecase import start
 
 SHOWN = 8  # reconstructions kept for the figure: best, worst, first anomalies

@@ -14,10 +14,11 @@ import argparse
 
 import numpy as np
 
-from nielsen_net.baselines import average_darkness, predict_darkness
-from nielsen_net.experiment import environment
-from nielsen_net.mnist import PROJECT_ROOT, Split, load_mnist
-from nielsen_net.results import read_if_present, write_record
+from nielsen_net.data.baselines import average_darkness, predict_darkness
+from nielsen_net.experiments.environment import environment
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.data.mnist import Split, load_mnist
+from nielsen_net.experiments.records import read_if_present, write_record
 
 BOOK_PERCENT = 22.25
 # Worst-case error, in pixel-sum units, of a distance computed from float32 pixels summed in

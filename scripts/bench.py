@@ -48,10 +48,11 @@ import numpy as np
 from tqdm import tqdm
 
 from nielsen_net import Network, load_mnist
-from nielsen_net import reference
-from nielsen_net.experiment import PROJECT_ROOT, environment
-from nielsen_net.network import EVAL_CHUNK
-from nielsen_net.results import write_record
+from nielsen_net.nn import reference
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.environment import environment
+from nielsen_net.nn.network import EVAL_CHUNK
+from nielsen_net.experiments.records import write_record
 
 SIZES = ([784, 30, 10], [784, 100, 10])
 MINI_BATCHES = (10, 100, 1000)

@@ -11,8 +11,8 @@ Left out: choosing mirrors or files on the command line (they are in nielsen_net
 import argparse
 import sys
 
-from nielsen_net.download import DownloadError, ensure_mnist
-from nielsen_net.mnist import resolve_data_dir
+from nielsen_net.data.download import DownloadError, ensure_mnist
+from nielsen_net.data.mnist import resolve_data_dir
 
 
 def main():

@@ -13,9 +13,9 @@ test), the test digits it gets most confidently wrong. `make plots` draws them.
 import numpy as np
 
 from nielsen_net import Network, load_mnist
-from nielsen_net.diagnostics import confident_mistakes, dead_fraction
-from nielsen_net.experiment import PROBE_SIZE
-from nielsen_net.results import write_record
+from nielsen_net.nn.diagnostics import confident_mistakes, dead_fraction
+from nielsen_net.experiments.run import PROBE_SIZE
+from nielsen_net.experiments.records import write_record
 from usecase import start
 
 

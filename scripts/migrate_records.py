@@ -14,8 +14,8 @@ import math
 import sys
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT
-from nielsen_net.results import SCHEMA_VERSION, read_record, write_record
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.records import SCHEMA_VERSION, read_record, write_record
 
 
 def same(old, new, where=""):

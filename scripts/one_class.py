@@ -23,11 +23,12 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from nielsen_net import load_mnist
-from nielsen_net import one_class as oc
-from nielsen_net.analysis import roc_auc
-from nielsen_net.experiment import PROJECT_ROOT, environment
-from nielsen_net.results import read_if_present, write_record
-from nielsen_net.tuning import MAX_EXTENSIONS, next_grid
+from nielsen_net.one_class import protocol as oc
+from nielsen_net.analysis.measures import roc_auc
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.environment import environment
+from nielsen_net.experiments.records import read_if_present, write_record
+from nielsen_net.experiments.tuning import MAX_EXTENSIONS, next_grid
 
 CONFIG = PROJECT_ROOT / "scripts" / "configs" / "one_class.toml"
 DIGITS = range(10)

@@ -7,7 +7,7 @@ figures show (curves, ROC points, reconstructions, weights, mistakes).
 
 Each figure is one small function, registered under its file name in FIGURES[<sweep>] with what
 a reader learns from it: it gets the sweep's records (runs/ and tune/, read with
-`nielsen_net.results`) and returns a matplotlib figure, written to <results>/<sweep>/<file>.
+`nielsen_net.experiments.records`) and returns a matplotlib figure, written to <results>/<sweep>/<file>.
 Every figure follows the same rules (the style is set once, below the imports):
 - cost beside accuracy, training and the scored split, per epoch;
 - every seed shown: curves are the mean over seeds with a min-max band and each seed as a thin
@@ -40,13 +40,13 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from nielsen_net.experiment import PROJECT_ROOT  # noqa: E402
-from nielsen_net.analysis import (  # noqa: E402
+from nielsen_net.paths import PROJECT_ROOT  # noqa: E402
+from nielsen_net.analysis.measures import (  # noqa: E402
     curve, dead_percent, gradient_ratio, measure, numbers, spread, stack)
-from nielsen_net.verdicts import (  # noqa: E402
+from nielsen_net.analysis.verdicts import (  # noqa: E402
     LEARNED_ALL, mode, mode_label, modes, unlearned_digits)
-from nielsen_net.results import BadRecord, load_runs, read_if_present, stray_files  # noqa: E402
-from nielsen_net.sweep import Sweep, load_sweep  # noqa: E402
+from nielsen_net.experiments.records import BadRecord, load_runs, read_if_present, stray_files  # noqa: E402
+from nielsen_net.experiments.sweeps import Sweep, load_sweep  # noqa: E402
 
 DPI = 110
 SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by name

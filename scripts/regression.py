@@ -12,8 +12,8 @@ which holds the training data and each model's curve, so `make plots` draws fit.
 import numpy as np
 
 from nielsen_net import Network
-from nielsen_net.analysis import spread
-from nielsen_net.results import write_record
+from nielsen_net.analysis.measures import spread
+from nielsen_net.experiments.records import write_record
 from usecase import start
 
 

@@ -13,18 +13,18 @@ from pathlib import Path
 
 import numpy as np
 
-from nielsen_net.analysis import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
+from nielsen_net.analysis.measures import (DEAD_AT_INIT, KEEPS_LEARNING, RATIO_BAND, bench_ratios,
                                   closest_first, dead_percent, epochs_to_target,
                                   gradient_class, gradient_ratio, measure, numbers, progress,
                                   ranked_by_epochs, reaching, run_seconds, spread, summary,
                                   wall_time)
-from nielsen_net import one_class as oc
-from nielsen_net.stats import binomial_error, decide
-from nielsen_net.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,
+from nielsen_net.one_class import protocol as oc
+from nielsen_net.analysis.stats import binomial_error, decide
+from nielsen_net.analysis.verdicts import (UNLEARNED, book_row, compare, dead_unit_cost,
                                   implementations, mode_label, offset, same_but_trainer)
-from nielsen_net.experiment import PROJECT_ROOT
-from nielsen_net.results import BadRecord, load_runs, read_if_present
-from nielsen_net.sweep import load_sweep
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.records import BadRecord, load_runs, read_if_present
+from nielsen_net.experiments.sweeps import load_sweep
 from plots import SWEEP_FILES, figure_list, markdown, variant
 
 INIT_NAMES = {"gaussian": "large init N(0,1)", "scaled_gaussian": "default init N(0,1/n_in)",

@@ -14,9 +14,11 @@ import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the sweep workers ran
 
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, run  # noqa: E402
-from nielsen_net.mnist import load_mnist  # noqa: E402
-from nielsen_net.results import (RUN_FIELDS, BadRecord, read_record, run_files,  # noqa: E402
+from nielsen_net.paths import PROJECT_ROOT  # noqa: E402
+from nielsen_net.experiments.config import RunConfig  # noqa: E402
+from nielsen_net.experiments.run import run  # noqa: E402
+from nielsen_net.data.mnist import load_mnist  # noqa: E402
+from nielsen_net.experiments.records import (RUN_FIELDS, BadRecord, read_record, run_files,  # noqa: E402
                                  strict)
 
 FIELDS = ["training_cost", "training_accuracy", "evaluation_cost", "evaluation_accuracy"]

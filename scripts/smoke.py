@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT
-from nielsen_net.results import load_runs
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.records import load_runs
 
 BAR = 0.80  # test accuracy the best configuration must reach after 1 epoch on 1,000 images
 STEPS = [

@@ -6,7 +6,7 @@
 Each run's JSON is written atomically to <results>/<sweep>/runs/ (tuning runs to tune/). A run
 whose file exists with the same config is never redone; an interrupted run left no file and is
 redone; Ctrl-C loses nothing that finished. Each run is claimed with a lock file first
-(`nielsen_net.claims`), so several processes started on one sweep, even on machines sharing the
+(`nielsen_net.experiments.claims`), so several processes started on one sweep, even on machines sharing the
 folder, split its runs. With a [tune] table, the tuning runs go first and each configuration
 then trains its chosen eta over its seeds. `--shard I/N` runs only every N-th configuration
 (from the I-th, 0-based), its tuning and its seeds (a configuration with `eta_from` goes with
@@ -27,11 +27,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from nielsen_net.claims import claim, release
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment
-from nielsen_net.results import RUN_FIELDS, BadRecord, read_if_present, write_record
-from nielsen_net.sweep import load_sweep, shard_configurations, shard_from_env
-from nielsen_net.tuning import MAX_EXTENSIONS, at_edge, choose_eta, next_grid
+from nielsen_net.experiments.claims import claim, release
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.config import RunConfig
+from nielsen_net.experiments.environment import environment
+from nielsen_net.experiments.records import RUN_FIELDS, BadRecord, read_if_present, write_record
+from nielsen_net.experiments.sweeps import load_sweep, shard_configurations, shard_from_env
+from nielsen_net.experiments.tuning import MAX_EXTENSIONS, at_edge, choose_eta, next_grid
 
 SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by name
 _mnist = {}  # per worker process: dtype -> MNIST
@@ -42,8 +44,8 @@ tqdm.set_lock(threading.RLock())  # only this process draws bars; tqdm's default
 def run_one(job):
     """Worker: claim one run, train it and write its JSON. Returns whether it trained: a run
     claimed by another process, or finished by one since `pending` looked, is left alone."""
-    from nielsen_net.experiment import run
-    from nielsen_net.mnist import load_mnist
+    from nielsen_net.experiments.run import run
+    from nielsen_net.data.mnist import load_mnist
     run_id, config, path, env = job
     if not claim(path):
         return False
@@ -187,7 +189,7 @@ def main():
 
 
 def tune(sweep, names, out_dir, args, env, on_run):
-    """Choose each configuration's eta by the rule of nielsen_net.tuning, growing its grid
+    """Choose each configuration's eta by the rule of nielsen_net.experiments.tuning, growing its grid
     (and running the new candidates) while the choice sits at an edge, at most MAX_EXTENSIONS
     times. `names`: this shard's configurations. Returns ({configuration: chosen eta},
     {configuration: the grid it was chosen on}, the number of runs trained); configurations

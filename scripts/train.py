@@ -17,10 +17,13 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT, RunConfig, environment, run
-from nielsen_net.results import write_record
-from nielsen_net.mnist import load_mnist
-from nielsen_net.sweep import load_sweep
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.config import RunConfig
+from nielsen_net.experiments.environment import environment
+from nielsen_net.experiments.run import run
+from nielsen_net.experiments.records import write_record
+from nielsen_net.data.mnist import load_mnist
+from nielsen_net.experiments.sweeps import load_sweep
 
 DEFAULT_OUT_DIR = PROJECT_ROOT / "scratch" / "train"
 

@@ -9,8 +9,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-from nielsen_net.experiment import PROJECT_ROOT, environment
-from nielsen_net.results import read_if_present
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.experiments.environment import environment
+from nielsen_net.experiments.records import read_if_present
 
 CONFIGS = PROJECT_ROOT / "scripts" / "configs"
 

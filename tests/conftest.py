@@ -10,8 +10,8 @@ import functools
 import pytest
 
 from helpers import tiny_set
-from nielsen_net.download import FILES, find_file
-from nielsen_net.mnist import load_mnist, resolve_data_dir
+from nielsen_net.data.download import FILES, find_file
+from nielsen_net.data.mnist import load_mnist, resolve_data_dir
 
 
 @pytest.fixture

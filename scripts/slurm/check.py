@@ -31,10 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from nielsen_net.download import FILES, find_file
-from nielsen_net.experiment import PROJECT_ROOT
-from nielsen_net.mnist import resolve_data_dir
-from nielsen_net.sweep import load_sweep
+from nielsen_net.data.download import FILES, find_file
+from nielsen_net.paths import PROJECT_ROOT
+from nielsen_net.data.mnist import resolve_data_dir
+from nielsen_net.experiments.sweeps import load_sweep
 
 SKIP = 77  # the exit status test runners read as "skipped"
 SWEEP = PROJECT_ROOT / "tests" / "slurm_sweep.toml"

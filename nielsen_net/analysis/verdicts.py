@@ -1,0 +1,204 @@
+"""Is the book's number a plausible single run of ours? The one verdict rule, and the modes it
+applies within.
+
+The book reports one run per result; we have several seeds. The rule: the book's number is
+*reproduced* when it lies inside the 95% prediction interval for one new run of ours (t-based on
+our seeds: mean +/- t(n-1) s sqrt(1 + 1/n)), and *differs* otherwise. No widening. A claim that
+the book's run was "above" (or "below") a number uses the same rule one-sided: it differs only
+when a run of ours would land above (below) that number with probability under 5%. Gradient norms
+use the rule per layer on a log10 scale, and every layer must pass.
+
+Modes: a run that never learns some digit (its final test recall for that digit under
+`UNLEARNED`) is not a noisy copy of one that learns all ten; runs are grouped by how many digits
+they left unlearned, or as "diverged". The rule is applied within the mode whose mean is nearest
+the book's number (the mode the book's run most plausibly belongs to), and each mode's frequency
+is reported with a Wilson interval. A mode with a single run gives no interval: "undetermined".
+"""
+
+import math
+
+import numpy as np
+
+from . import stats
+from .measures import measure
+
+UNLEARNED = 0.5      # a digit whose final test recall is below this counts as not learned
+LEARNED_ALL = 0      # the mode of runs that learned every digit
+
+
+def unlearned_digits(record):
+    """How many digits the final network gets right less than UNLEARNED of the time, from the
+    record's test confusion matrix (rows: true digit); None if the record has none."""
+    confusion = record.get("test_confusion")
+    if confusion is None:
+        return None
+    confusion = np.asarray(confusion, dtype=float)
+    recall = np.diag(confusion) / confusion.sum(axis=1)
+    return int(np.sum(recall < UNLEARNED))
+
+
+def mode(record):
+    """"diverged", or the number of unlearned digits (LEARNED_ALL when unknown)."""
+    if record["history"].get("diverged"):
+        return "diverged"
+    k = unlearned_digits(record)
+    return LEARNED_ALL if k is None else k
+
+
+def mode_label(key):
+    if key == "diverged":
+        return "diverged"
+    return "learns every digit" if key == LEARNED_ALL else f"{key} digit{'s' * (key > 1)} unlearned"
+
+
+def modes(values, keys):
+    """{mode: [values]} in order of first appearance; keys[i] is the mode of values[i]."""
+    grouped = {}
+    for key, value in zip(keys, values):
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def frequencies(keys):
+    """{mode: (count, n, lo, hi)}: how often each mode occurs, with a Wilson interval."""
+    n = len(keys)
+    counts = {key: list(keys).count(key) for key in dict.fromkeys(keys)}
+    return {key: (k, n, *stats.wilson_interval(k, n)) for key, k in counts.items()}
+
+
+def _interval(values, relation):
+    side = {"approx": "both", "above": "upper", "below": "lower"}[relation]
+    return stats.prediction_interval(values, side=side)
+
+
+def check_book(value, values, keys=None, relation="approx"):
+    """The verdict on one book number against our values over seeds.
+
+    keys: each value's mode (see `mode`), or None for one mode. Returns {verdict, mode, n,
+    interval, frequencies}: verdict "reproduced", "differs" or "undetermined" (fewer than two
+    finite values in the mode); mode is the key of the mode the rule was applied in; interval is
+    the prediction interval (lo, hi) in that mode, or None."""
+    if relation not in ("approx", "above", "below"):
+        raise ValueError(f"relation must be approx, above or below; got {relation!r}")
+    values = [float(v) for v in values]
+    keys = [LEARNED_ALL] * len(values) if keys is None else list(keys)
+    grouped = {k: [v for v in vs if math.isfinite(v)]
+               for k, vs in modes(values, keys).items() if k != "diverged"}
+    grouped = {k: vs for k, vs in grouped.items() if vs}
+    result = {"frequencies": frequencies(keys), "interval": None}
+    if not grouped:
+        return result | {"verdict": "undetermined", "mode": None, "n": 0}
+    chosen = min(grouped, key=lambda k: abs(np.mean(grouped[k]) - value))
+    inside = grouped[chosen]
+    result |= {"mode": chosen, "n": len(inside)}
+    if len(inside) < 2:
+        return result | {"verdict": "undetermined"}
+    lo, hi = _interval(inside, relation)
+    ok = {"approx": lo <= value <= hi, "above": value <= hi, "below": value >= lo}[relation]
+    return result | {"verdict": "reproduced" if ok else "differs", "interval": (lo, hi)}
+
+
+def check_gradients(book_norms, our_norms):
+    """The rule per layer on log10 of the norms. our_norms: (seeds, layers). Returns {verdict,
+    intervals: [(lo, hi) per layer, back on the linear scale], inside: [bool per layer]}."""
+    ours = np.log10(np.asarray(our_norms, dtype=float))
+    if ours.ndim != 2 or ours.shape[1] != len(book_norms):
+        raise ValueError(f"need our norms as (seeds, {len(book_norms)} layers); "
+                         f"got shape {ours.shape}")
+    intervals = [tuple(10 ** b for b in stats.prediction_interval(layer)) for layer in ours.T]
+    inside = [lo <= v <= hi for v, (lo, hi) in zip(book_norms, intervals)]
+    return {"verdict": "reproduced" if all(inside) else "differs",
+            "intervals": intervals, "inside": inside}
+
+
+def compare(a, b):
+    """A claim "a beats b": Welch's 95% interval of mean(a) - mean(b), and its word
+    ("higher", "lower" or "not distinguishable")."""
+    result = stats.welch(a, b)
+    return result | {"word": stats.decide(result["lo"], result["hi"])}
+
+
+def offset(differences):
+    """The mean of ours - book over several rows with its 95% t interval: (mean, lo, hi)."""
+    return stats.mean_interval(differences)
+
+
+# ----- the book's table: one row per check ------------------------------------------------------
+
+def distribution(values):
+    """{n, mean, std, min, max} of the finite values; with n >= 2 also the 95% prediction
+    interval for one new run (pi_lo, pi_hi) and the mean's interval (ci_lo, ci_hi)."""
+    x = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
+    out = {"n": len(x), "mean": float(x.mean()) if len(x) else math.nan,
+           "std": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
+           "min": float(x.min()) if len(x) else math.nan,
+           "max": float(x.max()) if len(x) else math.nan}
+    if len(x) >= 2:
+        out["pi_lo"], out["pi_hi"] = stats.prediction_interval(x)
+        _, out["ci_lo"], out["ci_hi"] = stats.mean_interval(x)
+    return out
+
+
+def book_row(check, records, runs):
+    """What the report states about one check of the book (an entry of a run's `book` list):
+    {peak, final, ours (on the book's measure): distributions, verdict and its details}.
+    `runs` holds every configuration's records (for `above_run`)."""
+    what, relation = check["measure"], check.get("relation", "approx")
+    row = {"check": check, "peak": distribution([measure(r, "peak") for r in records]),
+           "final": distribution([measure(r, "final") for r in records])}
+    if what == "init_gradients":
+        norms = [r["diagnostics"]["bias_gradient_norms"][0] for r in records]
+        return row | check_gradients(check["value"], norms) | {"norms": norms}
+    values = [measure(r, what) for r in records]
+    row["ours"] = distribution(values)
+    if relation == "above_run":
+        other = [measure(r, what) for r in runs[check["other"]]]
+        result = compare(values, other)
+        verdict = {"higher": "reproduced", "lower": "differs"}.get(result["word"], result["word"])
+        return row | {"verdict": verdict, "comparison": result}
+    return row | check_book(check["value"], values, [mode(r) for r in records], relation)
+
+
+def same_but_trainer(runs):
+    """[(per-example configuration, network configuration)]: pairs whose configs differ only
+    in the trainer, for the two-implementation comparison."""
+    def key(records, trainer):
+        config = dict(records[0]["config"])
+        return config.pop("trainer", "network") == trainer, \
+            tuple(sorted((k, str(v)) for k, v in config.items() if k != "seed"))
+    network = {key(rs, "network")[1]: name for name, rs in runs.items() if key(rs, "network")[0]}
+    return [(name, network[key(rs, "book_per_example")[1]]) for name, rs in runs.items()
+            if key(rs, "book_per_example")[0] and key(rs, "book_per_example")[1] in network]
+
+
+def implementations(book_values, our_values, resamples=10_000):
+    """The two-implementation comparison of one row: Welch and a bootstrap interval of
+    mean(book's algorithm) - mean(ours), and the word for it."""
+    result = compare(book_values, our_values)
+    _, lo, hi = stats.bootstrap_difference(book_values, our_values, resamples=resamples)
+    return result | {"bootstrap": (lo, hi)}
+
+
+# ----- beyond the book --------------------------------------------------------------------------
+
+def dead_unit_cost(records):
+    """What dead ReLU units cost, comparing like with like: least squares of the test accuracy
+    (%) on the share of hidden units dead at the end (%), with one intercept per (learning rate,
+    depth) cell, over the ReLU runs that did not diverge. Returns {slope (accuracy points per 10
+    points of dead units), lo, hi (95%), word, runs, cells}; the word says whether more dead
+    units go with "lower" or "higher" accuracy, or "not distinguishable". None while there
+    are too few runs to fit (no more than the fit's coefficients, as while a sweep runs)."""
+    rows = [r for r in records
+            if r["config"]["activation"] == "relu" and not r["history"]["diverged"]
+            and r.get("test_accuracy") is not None]
+    cells = sorted({(r["config"]["eta"], len(r["config"]["sizes"])) for r in rows})
+    if len(rows) <= 1 + len(cells):
+        return None
+    X = np.array([[100 * np.mean(r["diagnostics"]["dead_fraction"][-1])]
+                  + [float((r["config"]["eta"], len(r["config"]["sizes"])) == c) for c in cells]
+                  for r in rows])
+    y = np.array([100 * r["test_accuracy"] for r in rows])
+    fit = stats.least_squares(X, y)
+    slope, lo, hi = (10 * float(fit[k][0]) for k in ("coef", "lo", "hi"))
+    return {"slope": slope, "lo": lo, "hi": hi, "word": stats.decide(lo, hi),
+            "runs": len(rows), "cells": len(cells)}

@@ -1,0 +1,88 @@
+"""One run's settings: `RunConfig`, with defaults that are the book's chapter 3 network.
+
+Unknown keys and bad values fail at once, naming the key or value and what is accepted.
+Left out: training (`run.py`) and files (`records.py`).
+"""
+
+from dataclasses import asdict, dataclass, fields
+
+from ..nn.checks import check_bool, check_positive, check_sgd, choose
+from ..nn.network import Network
+from ..nn.reference import check_supported
+
+TRAIN_IMAGES = 50_000  # MNIST's training split (the book's; load_mnist's default)
+SPLITS = ("validation", "test")
+TRAINERS = ("network", "book_per_example")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every setting of one run. Unknown keys and bad values raise ValueError at once."""
+
+    sizes: tuple = (784, 30, 10)        # layer sizes, input first
+    activation: str = "sigmoid"         # hidden layers
+    output_activation: str | None = None  # None: the cost's partner (sigmoid / softmax)
+    cost: str = "cross_entropy"
+    init: str = "scaled_gaussian"
+    leaky_slope: float = 0.01           # used by leaky_relu only
+    epochs: int = 30
+    mini_batch_size: int = 10           # the book's choice throughout
+    eta: float = 0.5
+    lmbda: float = 0.0                  # L2, the book's convention (divided by n)
+    mu: float = 0.0                     # momentum coefficient; 0 is plain SGD
+    no_improvement_in: int = 0          # stop after n epochs without a better evaluation
+                                        # accuracy (0: never) ...
+    halve_eta: bool = False             # ... or rather halve eta then, down to 1/128 of it
+    train_size: int = 50_000            # train on the first train_size of the 50,000 images
+    evaluate: str = "validation"        # the split scored after every epoch
+    test_each_epoch: bool = False       # also score test after every epoch, to report the test
+                                        # accuracy at the best validation epoch (book ch. 6)
+    seed: int = 0                       # fixes initial weights and shuffling
+    dtype: str = "float64"
+    trainer: str = "network"            # or "book_per_example": the book's per-example loop
+                                        # (reference.py), to check ours against
+    score_test: bool = True             # False for tuning runs: they never see the test set
+
+    def __post_init__(self):
+        object.__setattr__(self, "sizes", tuple(self.sizes))
+        if self.sizes[0] != 784 or self.sizes[-1] != 10:
+            raise ValueError(f"sizes must start with 784 and end with 10 for MNIST; "
+                             f"got {list(self.sizes)}")
+        self.network()  # checks sizes, names, slope, seed and dtype the way Network does
+        check_sgd(self.epochs, self.mini_batch_size, self.eta, self.lmbda, self.mu,
+                  self.no_improvement_in, self.halve_eta)
+        check_positive("train_size", self.train_size, integer=True)
+        check_bool("test_each_epoch", self.test_each_epoch)
+        if self.train_size > TRAIN_IMAGES:
+            raise ValueError(f"train_size must be at most {TRAIN_IMAGES:,} (the training split); "
+                             f"got {self.train_size:,}")
+        choose("evaluate split", self.evaluate, dict.fromkeys(SPLITS))
+        choose("trainer", self.trainer, dict.fromkeys(TRAINERS))
+        if self.trainer == "book_per_example":
+            check_supported(self.activation, self.output_activation, self.cost)
+            if self.mu or self.no_improvement_in:
+                raise ValueError("the book's per-example trainer has no momentum and no "
+                                 "stopping rule; set mu = 0 and no_improvement_in = 0")
+        if not self.score_test and (self.evaluate == "test" or self.test_each_epoch):
+            raise ValueError("score_test = false forbids evaluate = 'test' and "
+                             "test_each_epoch = true")
+
+    @classmethod
+    def from_dict(cls, data):
+        valid = [f.name for f in fields(cls)]
+        unknown = sorted(set(data) - set(valid))
+        if unknown:
+            raise ValueError(f"unknown config keys {unknown}; valid: {', '.join(valid)}")
+        return cls(**data)
+
+    def to_dict(self):
+        return asdict(self) | {"sizes": list(self.sizes)}
+
+    def network(self):
+        """A new, untrained Network with this config's architecture and seed."""
+        return Network(self.sizes, activation=self.activation,
+                       output_activation=self.output_activation, cost=self.cost,
+                       init=self.init, leaky_slope=self.leaky_slope, seed=self.seed,
+                       dtype=self.dtype)
+
+

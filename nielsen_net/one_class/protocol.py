@@ -1,0 +1,260 @@
+"""The one-class protocol: learn what one digit looks like, then flag every other digit.
+
+For a digit d, the normal data are the training images of d in the book's 50,000-image split.
+`normal_split` holds a seeded part of them out for validation: every choice a method makes
+(PCA's number of components, the autoencoder's architecture and training) is made on those
+held-out normal images alone, never on anomalies and never on the test set. Each of the
+10,000 test images then gets an anomaly score (larger = more anomalous), and
+`analysis.roc_auc` measures how well the score separates "not d" (positive) from d.
+
+Three scores, all a mean squared error per pixel, (m,):
+- autoencoder: the reconstruction error of a `Network` trained to reproduce its input
+  (`train_autoencoder`, `reconstruction_error`);
+- PCA: the error of projecting onto the first k principal components of the normal images
+  (`PCA`), k the fewest that explain a set fraction of the held-out normal images' variance
+  (`PCA.choose_components`);
+- mean distance: the squared distance to the mean normal image (`mean_distance`).
+
+The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`,
+`settled_epoch` and `still_falling` for the length of training, and `welch_interval` for
+differences of AUCs over seeds (`differences`). `auc_summary`, `mean_over_digits`,
+`best_fixed_k`, `lowest_errors` and `ink_contrast` give the report its numbers from a record.
+
+Left out: files, figures and loops over digits (scripts/one_class.py does those).
+"""
+
+import math
+
+import numpy as np
+
+from ..nn.network import Network
+from ..analysis.stats import decide, mean_interval, t_quantile
+from ..nn.checks import check_positive
+
+
+def normal_split(X, normal, validation_fraction, rng):
+    """(fit, validation): the rows of X where `normal` (m,) is True, shuffled by `rng` and
+    split so that `validation_fraction` of them (rounded down, at least one) validate."""
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"validation_fraction must lie in (0, 1); got {validation_fraction!r}")
+    rows = np.flatnonzero(normal)
+    if len(rows) < 2:
+        raise ValueError(f"{len(rows)} normal images; need at least 2 to split")
+    rows = rng.permutation(rows)
+    n_val = max(1, int(validation_fraction * len(rows)))
+    return X[rows[n_val:]], X[rows[:n_val]]
+
+
+def reconstruction_error(X, X_hat):
+    """Mean squared error per pixel of each row: (m, n), (m, n) -> (m,)."""
+    return ((X_hat - X) ** 2).mean(axis=1)
+
+
+def mean_distance(X_fit, X):
+    """Squared distance of each row of X to the mean row of X_fit, per pixel: (m,)."""
+    return reconstruction_error(X, X_fit.mean(axis=0))
+
+
+def ink(X):
+    """The mean pixel value of each image, (m,): how much ink it carries."""
+    return X.mean(axis=1)
+
+
+def ink_normalised(error, X):
+    """Reconstruction error per unit of ink, (m,): removes the part of the error that only
+    says "this image has more strokes"."""
+    return error / np.maximum(ink(X), np.finfo(X.dtype).tiny)
+
+
+class PCA:
+    """Principal components of the rows of X (m, n), by numpy's SVD of the centred data.
+
+    `mean` (n,), `components` (r, n) orthonormal rows, largest variance first, and
+    `variances` (r,) the variance along each (r = min(m, n))."""
+
+    def __init__(self, X):
+        self.mean = X.mean(axis=0)
+        _, s, self.components = np.linalg.svd(X - self.mean, full_matrices=False)
+        self.variances = s ** 2 / len(X)
+        self.n_features = X.shape[1]
+
+    def error(self, X, k):
+        """Mean squared error per pixel of projecting each row onto the first k components."""
+        centred = X - self.mean
+        codes = centred @ self.components[:k].T  # (m, k)
+        return reconstruction_error(centred, codes @ self.components[:k])
+
+    def explained(self, X, ks):
+        """The fraction of the variance of the rows of X (about the fitted mean) that the
+        first k components explain, for each k in `ks`: (len(ks),)."""
+        centred = X - self.mean
+        codes = centred @ self.components.T  # (m, r)
+        total = np.sum(centred ** 2)
+        return np.array([float(np.sum(codes[:, :k] ** 2) / total) for k in ks])
+
+    def choose_components(self, X_val, ks, fraction):
+        """(k, explained): the smallest k in `ks` whose components explain at least
+        `fraction` of the variance of the held-out normal images X_val (`explained`).
+
+        Not the k of least validation error: projecting on more components never increases
+        it, so that rule always takes the largest k, and the largest k reconstructs anomalies
+        too. (Nor the held-out probabilistic-PCA likelihood: on MNIST its many near-empty
+        pixel directions make it grow with k to the end of any grid.)"""
+        if not 0 < fraction < 1:
+            raise ValueError(f"fraction must lie in (0, 1); got {fraction!r}")
+        explained = self.explained(X_val, ks)
+        reached = np.flatnonzero(explained >= fraction)
+        if len(reached) == 0:
+            raise ValueError(f"no k in {list(ks)} explains {fraction} of the validation "
+                             f"variance (at most {explained.max():.3f}); add larger k")
+        return int(ks[reached[0]]), explained
+
+
+def train_autoencoder(network, training, X_fit, X_val, seed, progress=False):
+    """(net, validation errors per epoch): a Network(**network, seed=seed) trained by
+    Network.SGD(**training) to reproduce X_fit, with the mean reconstruction error of the
+    held-out normal images X_val recorded after every epoch (NaN once training diverged)."""
+    net = Network(seed=seed, **network)
+    errors = []
+    net.SGD((X_fit, X_fit), **training, monitor_training=False, progress=progress,
+            on_epoch=lambda epoch: errors.append(float(np.mean(autoencoder_error(net, X_val)))))
+    errors += [float("nan")] * (training["epochs"] - len(errors))
+    return net, errors
+
+
+def autoencoder_error(net, X):
+    """The autoencoder's reconstruction error of each row of X, (m,); NaN where it overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return reconstruction_error(X, net.feedforward(X))
+
+
+def welch_interval(a, b, confidence=0.95):
+    """(mean(a) - mean(b), half-width) of a Welch t interval for the difference of means.
+
+    A group of one value counts as a constant (a deterministic baseline): it adds no variance
+    and no degrees of freedom, so against it this is the one-sample t interval of `a`. Needs
+    at least two values in one group; the half-width is 0 if neither varies."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if len(a) < 2 and len(b) < 2:
+        raise ValueError(f"need at least two values in one group; got {len(a)} and {len(b)}")
+    terms = [x.var(ddof=1) / len(x) if len(x) > 1 else 0.0 for x in (a, b)]
+    se2 = sum(terms)
+    diff = float(a.mean() - b.mean())
+    if se2 == 0:
+        return diff, 0.0
+    df = se2 ** 2 / sum(t ** 2 / (len(x) - 1) for t, x in zip(terms, (a, b)) if len(x) > 1)
+    return diff, float(t_quantile(0.5 + confidence / 2, df) * math.sqrt(se2))
+
+
+def select(curves):
+    """(index, epoch): the candidate and the 1-based epoch whose validation error, averaged
+    over its rows, is lowest. `curves` lists one (n_runs, n_epochs) array per candidate of
+    validation errors per epoch; NaN (a diverged run) makes an epoch ineligible."""
+    means = [np.mean(np.asarray(c, dtype=float), axis=0) for c in curves]  # (n_epochs,) each
+    best = [np.inf if np.all(np.isnan(m)) else np.nanmin(m) for m in means]
+    if not np.isfinite(best).any():
+        raise ValueError("every candidate diverged; nothing to select")
+    index = int(np.argmin(best))
+    return index, int(np.nanargmin(means[index])) + 1
+
+
+def grid_edges(grid, chosen):
+    """The axes of `grid` ({axis: list of values}) whose chosen value is the first or last of
+    an axis of three or more ordered numbers: there the grid was too small to show a minimum."""
+    return [axis for axis, values in grid.items()
+            if len(values) >= 3 and all(isinstance(v, (int, float)) for v in values)
+            and chosen[axis] in (min(values), max(values))]
+
+
+def settled_epoch(curve, tolerance):
+    """The first 1-based epoch whose validation error is within `tolerance` (a fraction) of
+    the lowest of `curve` (n_epochs,): later epochs gain less than that. NaN never settles."""
+    curve = np.asarray(curve, dtype=float)
+    if not np.isfinite(curve).any():
+        raise ValueError("the curve has no finite value; nothing settles")
+    return int(np.flatnonzero(curve <= (1 + tolerance) * np.nanmin(curve))[0]) + 1
+
+
+def _last_and_window_earlier(curve, window):
+    """The last value of `curve` and the value `window` epochs earlier (the first, if the
+    curve is shorter)."""
+    curve = np.asarray(curve, dtype=float)
+    return curve[-1], curve[max(0, len(curve) - 1 - window)]
+
+
+def fall_over_window(curve, window):
+    """How much (a fraction) the last value of `curve` lies below the value `window` epochs
+    earlier (the first, if the curve is shorter)."""
+    last, earlier = _last_and_window_earlier(curve, window)
+    return float(1 - last / earlier)
+
+
+def still_falling(curve, window, tolerance):
+    """True if the last value of `curve` is more than `tolerance` (a fraction) below the value
+    `window` epochs earlier: a longer budget would have lowered the error by more than the
+    tolerance, so the budget was an edge of the grid."""
+    last, earlier = _last_and_window_earlier(curve, window)
+    return bool(earlier > (1 + tolerance) * last)
+
+
+def chosen_fall(stage2):
+    """`fall_over_window` of stage 2's chosen eta (its validation error averaged over the
+    selection digits), from the stage's record."""
+    runs = [r["validation_error"] for r in stage2["runs"] if r["eta"] == stage2["chosen"]["eta"]]
+    return fall_over_window(np.mean(np.asarray(runs, dtype=float), axis=0), stage2["window"])
+
+
+def differences(auc, other, first="autoencoder"):
+    """{"0".."9", "mean": {difference, ci95, word}}: `first`'s AUC minus `other`'s, from
+    `auc` ({method: {digit: [AUC per seed]}}), with a 95% `welch_interval` over seeds; for the
+    mean over the digits, one value per seed. `word` is `stats.decide` of the interval."""
+    pairs = [(d, auc[first][d], auc[other][d]) for d in sorted(auc[first], key=int)]
+    pairs.append(("mean", mean_over_digits(auc[first]), mean_over_digits(auc[other])))
+    out = {}
+    for key, a, b in pairs:
+        diff, half = welch_interval(a, b)
+        out[key] = {"difference": diff, "ci95": [diff - half, diff + half],
+                    "word": decide(diff - half, diff + half)}
+    return out
+
+
+def mean_over_digits(per_digit):
+    """The mean AUC over the digits for each seed, (n_seeds,), from {digit: [AUC per seed]}."""
+    return np.mean([per_digit[d] for d in sorted(per_digit, key=int)], axis=0)
+
+
+def ink_contrast(mean_ink_per_digit, digit):
+    """(mean ink of `digit`'s images, mean over the other digits of theirs)."""
+    others = [ink for d, ink in enumerate(mean_ink_per_digit) if d != digit]
+    return float(mean_ink_per_digit[digit]), float(np.mean(others))
+
+
+def auc_summary(values):
+    """(mean, lo, hi) of AUCs over seeds: the 95% t interval of the mean, or the one value
+    twice over for a deterministic method."""
+    if len(values) == 1:
+        return float(values[0]), float(values[0]), float(values[0])
+    return mean_interval(values)
+
+
+def best_fixed_k(pca_per_digit, ks):
+    """(k, mean AUC over the digits at that k, mean AUC at each k): the one number of PCA
+    components that maximises the mean test AUC. Found on the test set, so never a choice:
+    it shows how much the validation rule leaves to PCA."""
+    means = np.mean([r["auc_at_each_k_not_for_choosing"] for r in pca_per_digit.values()],
+                    axis=0)  # (len(ks),)
+    best = int(np.argmax(means))
+    return int(ks[best]), float(means[best]), means
+
+
+def lowest_errors(runs, key):
+    """{value of `key`: (lowest mean validation error, its 1-based epoch)} over the runs of a
+    selection stage (dicts with `key` and a `validation_error` curve), averaged over digits."""
+    curves = {}
+    for run in runs:
+        curves.setdefault(repr(run[key]), []).append(run["validation_error"])
+    out = {}
+    for value, group in curves.items():
+        mean = np.mean(np.asarray(group, dtype=float), axis=0)
+        out[value] = (float(np.nanmin(mean)), int(np.nanargmin(mean)) + 1)
+    return out

@@ -1,0 +1,192 @@
+"""The verdict rule on synthetic distributions: the book's number inside, outside, in a minority
+mode, one-sided, and the gradient-norm rule on a log scale."""
+
+import numpy as np
+import pytest
+
+from nielsen_net.analysis import verdicts
+
+OURS = [95.1, 95.3, 95.0, 95.4, 95.2, 95.25, 95.15, 95.35, 95.05, 95.3]  # mean 95.21, sd 0.13
+
+
+def record(unlearned=0, diverged=False):
+    confusion = np.eye(10) * 100
+    for digit in range(unlearned):       # digit never predicted: every image called digit 9
+        confusion[digit, digit], confusion[digit, 9] = 0, 100
+    return {"history": {"diverged": diverged}, "test_confusion": confusion.tolist()}
+
+
+def test_a_book_number_inside_the_prediction_interval_is_reproduced():
+    result = verdicts.check_book(95.42, OURS)
+    assert result["verdict"] == "reproduced"
+    lo, hi = result["interval"]
+    assert lo < 95.21 < hi and hi - lo < 0.7
+
+
+def test_a_book_number_outside_is_differs_even_when_close():
+    # 0.4 points above our mean: inside a min-max range widened by 0.3, outside the interval
+    assert verdicts.check_book(95.72, OURS)["verdict"] == "differs"
+    assert verdicts.check_book(94.7, OURS)["verdict"] == "differs"
+
+
+def test_one_collapsed_seed_widens_the_interval_instead_of_passing_by_its_range():
+    collapsed = OURS[:-1] + [85.78]
+    result = verdicts.check_book(95.42, collapsed)
+    lo, hi = result["interval"]
+    assert hi - lo > 10          # the rule pays for the outlier with a wide interval
+
+
+def test_the_rule_is_applied_within_the_mode_nearest_the_book_and_reports_frequencies():
+    values = [96.1, 96.3, 87.0, 86.8, 87.2, 77.9, 78.1, 87.1, 96.2, 86.9]
+    keys = [0, 0, 1, 1, 1, 2, 2, 1, 0, 1]
+    result = verdicts.check_book(96.59, values, keys)
+    assert result["mode"] == 0 and result["n"] == 3
+    assert result["verdict"] == "reproduced"
+    count, n, lo, hi = result["frequencies"][0]
+    assert (count, n) == (3, 10) and lo < 0.3 < hi
+    # without the modes the same number is judged against a spread of 77-96
+    pooled = verdicts.check_book(96.59, values)
+    assert pooled["interval"][1] - pooled["interval"][0] > 20
+
+
+def test_a_book_number_in_a_mode_we_reached_once_is_undetermined():
+    values = [96.2, 87.0, 86.8, 87.2]
+    result = verdicts.check_book(96.59, values, [0, 1, 1, 1])
+    assert (result["verdict"], result["mode"], result["n"]) == ("undetermined", 0, 1)
+    assert result["interval"] is None
+
+
+def test_diverged_runs_are_a_mode_but_never_judged():
+    values = [float("nan"), 95.1, 95.3, 95.2]
+    result = verdicts.check_book(95.2, values, ["diverged", 0, 0, 0])
+    assert result["mode"] == 0 and result["n"] == 3
+    assert result["frequencies"]["diverged"][:2] == (1, 4)
+    assert verdicts.check_book(10.0, [np.nan] * 3, ["diverged"] * 3)["verdict"] == "undetermined"
+
+
+@pytest.mark.parametrize("relation, value, verdict", [
+    ("above", 95.0, "reproduced"),    # a run of ours above 95.0 is likely
+    ("above", 95.6, "differs"),       # a run of ours above 95.6 has probability under 5%
+    ("below", 95.6, "reproduced"),
+    ("below", 94.9, "differs")])
+def test_one_sided_claims(relation, value, verdict):
+    assert verdicts.check_book(value, OURS, relation=relation)["verdict"] == verdict
+
+
+def test_one_sided_is_no_stricter_than_two_sided_on_the_same_side():
+    lo2, hi2 = verdicts.check_book(95.0, OURS)["interval"]
+    _, hi1 = verdicts.check_book(95.0, OURS, relation="above")["interval"]
+    assert hi1 < hi2        # one-sided bound at 95% sits inside the two-sided 95% bound ...
+    value = (hi1 + hi2) / 2
+    assert verdicts.check_book(value, OURS)["verdict"] == "reproduced"  # ... so this passes 2-sided
+    assert verdicts.check_book(value, OURS, relation="above")["verdict"] == "differs"
+
+
+def test_unknown_relation_is_an_error():
+    with pytest.raises(ValueError, match="approx, above or below"):
+        verdicts.check_book(95.0, OURS, relation="near")
+
+
+def test_modes_from_records():
+    assert verdicts.mode(record()) == 0
+    assert verdicts.mode(record(unlearned=2)) == 2
+    assert verdicts.mode(record(diverged=True)) == "diverged"
+    assert verdicts.mode({"history": {"diverged": False}}) == verdicts.LEARNED_ALL
+    assert verdicts.mode_label(2) == "2 digits unlearned"
+    assert verdicts.mode_label(0) == "learns every digit"
+
+
+def test_gradient_norms_are_judged_per_layer_on_a_log_scale():
+    rng = np.random.default_rng(0)
+    ours = 10 ** (np.log10([0.004, 0.02, 0.08, 0.3]) + rng.normal(0, 0.1, (10, 4)))
+    assert verdicts.check_gradients([0.003, 0.017, 0.070, 0.285], ours)["verdict"] == "reproduced"
+    result = verdicts.check_gradients([0.003, 0.017, 0.070, 0.9], ours)
+    assert result["verdict"] == "differs" and result["inside"] == [True, True, True, False]
+    with pytest.raises(ValueError, match="4 layers"):
+        verdicts.check_gradients([0.003, 0.017, 0.070, 0.9], ours[:, :3])
+
+
+def test_compare_says_not_distinguishable_when_the_interval_covers_zero():
+    # the report's old "best": ReLU+He 98.11 +/- 0.19 against Leaky ReLU+He 98.04 +/- 0.05
+    result = verdicts.compare([98.30, 98.11, 97.92], [98.09, 98.04, 97.99])
+    assert result["word"] == "not distinguishable"
+    assert verdicts.compare([98.3, 98.4, 98.35], [98.0, 98.05, 97.95])["word"] == "higher"
+
+
+def test_offset_over_rows():
+    mean, lo, hi = verdicts.offset([-0.13, -0.2, -0.34, -0.25, -0.18])
+    assert mean == pytest.approx(-0.22) and hi < 0
+
+
+# ----- rows of the book's table ------------------------------------------------------------------
+
+def run_record(peak, final, seed, trainer="network", unlearned=0):
+    return record(unlearned) | {
+        "config": {"sizes": [784, 30, 10], "eta": 0.5, "seed": seed, "trainer": trainer},
+        "history": {"diverged": False, "evaluation_accuracy": [0.5, peak / 100, final / 100]},
+        "diagnostics": {"bias_gradient_norms": [[0.004, 0.02]]}}
+
+
+def test_book_row_shows_peak_and_final_and_judges_the_books_measure():
+    records = [run_record(95.2 + d, 94.0 + d, seed) for seed, d in enumerate(OURS) if seed < 8
+               for d in [d - 95.2]]
+    row = verdicts.book_row({"row": "x", "measure": "final", "value": 94.0}, records, {})
+    assert row["peak"]["mean"] == pytest.approx(np.mean(OURS[:8]))
+    assert row["final"]["mean"] == pytest.approx(np.mean(OURS[:8]) - 1.2)
+    assert row["ours"] == row["final"] and row["verdict"] == "reproduced"
+    assert row["final"]["pi_lo"] < 94.0 < row["final"]["pi_hi"]
+    row = verdicts.book_row({"row": "x", "measure": "peak", "value": 94.0}, records, {})
+    assert row["verdict"] == "differs"
+
+
+def test_book_row_above_run_is_a_comparison_of_two_configurations():
+    a = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
+    b = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
+    check = {"row": "x", "measure": "final", "relation": "above_run", "other": "b"}
+    assert verdicts.book_row(check, a, {"b": b})["verdict"] == "reproduced"
+    assert verdicts.book_row(check, b, {"b": a})["verdict"] == "differs"
+    assert verdicts.book_row(check, a, {"b": a})["verdict"] == "not distinguishable"
+
+
+def test_book_row_gradients():
+    records = [run_record(96, 96, s) for s in range(3)]
+    for s, r in enumerate(records):
+        r["diagnostics"]["bias_gradient_norms"] = [[0.004 * (1 + 0.1 * s), 0.02 / (1 + 0.1 * s)]]
+    row = verdicts.book_row({"row": "g", "measure": "init_gradients", "value": [0.0042, 0.019]},
+                            records, {})
+    assert row["verdict"] == "reproduced" and len(row["intervals"]) == 2
+
+
+def test_pairs_of_configurations_that_differ_only_in_the_trainer():
+    runs = {"ours": [run_record(96, 96, 0)], "book": [run_record(96, 96, 0, "book_per_example")],
+            "other": [run_record(96, 96, 0) | {"config": {"sizes": [784, 100, 10], "eta": 0.5,
+                                                          "seed": 0}}]}
+    assert verdicts.same_but_trainer(runs) == [("book", "ours")]
+    result = verdicts.implementations([96.3, 96.4, 96.2, 96.35], [96.3, 96.25, 96.4, 96.3])
+    assert result["word"] == "not distinguishable"
+    assert result["bootstrap"][0] < 0 < result["bootstrap"][1]
+
+
+def relu_run(eta, depth, dead, accuracy, activation="relu", diverged=False):
+    return {"config": {"activation": activation, "eta": eta, "sizes": [784] + [100] * depth + [10]},
+            "history": {"diverged": diverged}, "test_accuracy": accuracy / 100,
+            "diagnostics": {"dead_fraction": [[0.0] * depth, [dead / 100] * depth]}}
+
+
+def test_dead_unit_cost_compares_within_learning_rate_and_depth():
+    # Pooled, dead units go with HIGHER accuracy (the large eta kills units and learns more);
+    # within each eta, every 10 points of dead units cost 1 point of accuracy.
+    rng = np.random.default_rng(0)
+    runs = [relu_run(eta, 1, dead, base - dead / 10 + rng.normal(0, 0.01))
+            for eta, base, deads in ((0.01, 90, (0, 2, 4)), (1.0, 98, (40, 45, 50)))
+            for dead in deads]
+    runs += [relu_run(1.0, 1, 99, 10, diverged=True), relu_run(1.0, 1, 0, 50, "leaky_relu")]
+    pooled = np.polyfit([100 * r["diagnostics"]["dead_fraction"][-1][0] for r in runs[:6]],
+                        [100 * r["test_accuracy"] for r in runs[:6]], 1)[0]
+    assert pooled > 0
+    result = verdicts.dead_unit_cost(runs)
+    assert result["slope"] == pytest.approx(-1.0, abs=0.05)
+    assert result["word"] == "lower" and (result["runs"], result["cells"]) == (6, 2)
+    assert verdicts.dead_unit_cost(runs[:3]) is not None       # 3 runs, 1 cell: a fit
+    assert verdicts.dead_unit_cost(runs[:2]) is None           # 2 runs, 1 cell: none yet
+    assert verdicts.dead_unit_cost(runs[6:]) is None           # diverged and leaky only
