@@ -5,7 +5,8 @@
 
 Each run's JSON is written atomically to <results>/<sweep>/runs/ (tuning runs to tune/). A run
 whose file exists with the same config is never redone; an interrupted run left no file and is
-redone; Ctrl-C loses nothing that finished. Each run is claimed with a lock file first
+redone, except a chapter 6 net's, which resumes from the checkpoint it saved after its last
+finished epoch (<run>.checkpoint.npz beside the JSON, removed when the JSON is written); Ctrl-C loses nothing that finished. Each run is claimed with a lock file first
 (`nielsen_net.experiments.claims`), so several processes started on one sweep, even on machines sharing the
 folder, split its runs. With a [tune] table, the tuning runs go first and each configuration
 then trains its chosen eta over its seeds. `--shard I/N` runs only every N-th configuration
@@ -34,6 +35,7 @@ from nielsen_net.experiments.environment import environment
 from nielsen_net.experiments.records import RUN_FIELDS, BadRecord, read_if_present, write_record
 from nielsen_net.experiments.sweeps import load_sweep, shard_configurations, shard_from_env
 from nielsen_net.experiments.tuning import MAX_EXTENSIONS, at_edge, choose_eta, next_grid
+from nielsen_net.threads import keep_freed_memory, set_blas_threads
 
 SWEEP_FILES = Path(__file__).resolve().parent / "sweeps"  # the sweep files, by name
 _mnist = {}  # per worker process: dtype -> MNIST
@@ -54,8 +56,11 @@ def run_one(job):
             return False
         if config.dtype not in _mnist:
             _mnist[config.dtype] = load_mnist(dtype=config.dtype)
-        result, _ = run(config, _mnist[config.dtype])
+        checkpoint = path.with_suffix(".checkpoint.npz") if config.layers else None
+        result, _ = run(config, _mnist[config.dtype], checkpoint=checkpoint)
         write_record(path, result | {"run_id": run_id, "environment": env})
+        if checkpoint is not None:
+            checkpoint.unlink(missing_ok=True)
         return True
     finally:
         release(path)
@@ -74,10 +79,13 @@ def pending(jobs, out_dir, env=None):
 
 
 def work(config):
-    """A run's length in arithmetic, up to a constant: epochs x images x parameters."""
+    """A run's length in arithmetic, up to a constant: epochs x images x multiply-adds."""
+    images = config.train_size * (5 if config.expanded else 1)
+    if config.layers:
+        return config.epochs * images * config.network().multiply_adds()
     parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(config.sizes[:-1],
                                                                 config.sizes[1:]))
-    return config.epochs * config.train_size * parameters
+    return config.epochs * images * parameters
 
 
 def finished(path, config):
@@ -99,9 +107,9 @@ def execute(todo, jobs, desc, on_run):
     each run this process trained; return how many it trained."""
     if not todo:
         return 0
-    # Spawned workers import numpy afresh, so these limits reach their BLAS.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
+    # Spawned workers import numpy afresh, so these settings reach their BLAS and malloc.
+    set_blas_threads(1)
+    keep_freed_memory()
     context = multiprocessing.get_context("spawn")
     with context.Pool(min(jobs, len(todo))) as pool:
         try:

@@ -7,12 +7,16 @@ Left out: training (`run.py`) and files (`records.py`).
 from dataclasses import asdict, dataclass, fields
 
 from ..nn.checks import check_bool, check_positive, check_sgd, choose
+from ..nn.convnet import ConvNet, check_layers
 from ..nn.network import Network
 from ..nn.reference import check_supported
 
 TRAIN_IMAGES = 50_000  # MNIST's training split (the book's; load_mnist's default)
 SPLITS = ("validation", "test")
 TRAINERS = ("network", "book_per_example")
+# what a chapter 6 net (layers set) takes from elsewhere: these stay at their defaults
+NOT_LAYERED = ("sizes", "output_activation", "init", "leaky_slope", "mu", "no_improvement_in",
+               "halve_eta", "trainer")
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,19 @@ class RunConfig:
     trainer: str = "network"            # or "book_per_example": the book's per-example loop
                                         # (reference.py), to check ours against
     score_test: bool = True             # False for tuning runs: they never see the test set
+    layers: tuple = ()                  # a chapter 6 net (nn.convnet) instead of `sizes`, e.g.
+                                        # ("conv20", "fc100"), then softmax + log-likelihood
+    dropout: float = 0.0                # chapter 6 nets: dropout on fc and softmax inputs
+    expanded: bool = False              # train on each image and its four one-pixel shifts
 
     def __post_init__(self):
         object.__setattr__(self, "sizes", tuple(self.sizes))
+        object.__setattr__(self, "layers", tuple(check_layers(self.layers)) if self.layers else ())
+        if self.layers:
+            self._check_layered()
+        elif self.dropout:
+            raise ValueError("dropout needs a chapter 6 net: set layers, e.g. ['conv20', 'fc100']")
+        check_bool("expanded", self.expanded)
         if self.sizes[0] != 784 or self.sizes[-1] != 10:
             raise ValueError(f"sizes must start with 784 and end with 10 for MNIST; "
                              f"got {list(self.sizes)}")
@@ -67,6 +81,17 @@ class RunConfig:
             raise ValueError("score_test = false forbids evaluate = 'test' and "
                              "test_each_epoch = true")
 
+    def _check_layered(self):
+        """A chapter 6 net has its own architecture, init and output: refuse settings that would
+        be silently ignored."""
+        for f in fields(self):
+            if f.name in NOT_LAYERED and getattr(self, f.name) != f.default:
+                raise ValueError(f"{f.name} does not apply to a chapter 6 net (layers is set); "
+                                 f"leave it out")
+        if self.cost != "log_likelihood":
+            raise ValueError(f"a chapter 6 net ends in softmax with the log-likelihood cost: set "
+                             f"cost = 'log_likelihood'; got {self.cost!r}")
+
     @classmethod
     def from_dict(cls, data):
         valid = [f.name for f in fields(cls)]
@@ -76,10 +101,13 @@ class RunConfig:
         return cls(**data)
 
     def to_dict(self):
-        return asdict(self) | {"sizes": list(self.sizes)}
+        return asdict(self) | {"sizes": list(self.sizes), "layers": list(self.layers)}
 
     def network(self):
-        """A new, untrained Network with this config's architecture and seed."""
+        """A new, untrained Network (or ConvNet) with this config's architecture and seed."""
+        if self.layers:
+            return ConvNet(list(self.layers), activation=self.activation, dropout=self.dropout,
+                           seed=self.seed, dtype=self.dtype)
         return Network(self.sizes, activation=self.activation,
                        output_activation=self.output_activation, cost=self.cost,
                        init=self.init, leaky_slope=self.leaky_slope, seed=self.seed,

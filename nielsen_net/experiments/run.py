@@ -2,28 +2,41 @@
 
 `run` trains the config and records the history, the diagnostics of `nn.diagnostics` on a fixed
 probe set (the first 1,000 training images) before the first epoch and after each one, the test
-accuracy and timing. Left out: the environment (`environment.py`), files and scheduling
+accuracy and timing. A chapter 6 net (`layers` set) records no diagnostics, monitors its
+training cost and accuracy on the probe set of MONITOR_SIZE images (scoring all 50,000 or
+250,000 each epoch would cost a third of an epoch), and can checkpoint after every epoch and
+resume from it bit for bit. Left out: the environment (`environment.py`), files and scheduling
 (`records.py`, `runner.py`).
 """
 
+import os
 import time
 
 import numpy as np
 
+from ..data.expand import expand
+from ..data.mnist import Split
+from ..nn.convnet import ConvNet
 from ..nn.diagnostics import bias_gradient_norms, confusion, dead_fraction
+from ..nn.history import History
 from ..nn.reference import book_SGD
 
 PROBE_SIZE = 1000
+MONITOR_SIZE = 10_000
 
 
-def run(config, mnist, *, progress=False):
+def run(config, mnist, *, progress=False, checkpoint=None):
     """Train `config` on `mnist` (from `load_mnist`); return (record, trained network).
+    `checkpoint` (a path, chapter 6 nets only): where each epoch's state is saved, and resumed
+    from if it holds this config's; the caller removes it once the record is written.
 
     The record leaves out the environment: the caller takes it when it loads the code (a
     sweep at its start), so a commit made while a sweep runs is not credited with its runs."""
     if config.train_size > len(mnist.train.X):
         raise ValueError(f"train_size must be at most {len(mnist.train.X)}; "
                          f"got {config.train_size}")
+    if config.layers:
+        return run_layered(config, mnist, progress, checkpoint)
     net = config.network()
     X, y = mnist.train.X[:config.train_size], mnist.train.y[:config.train_size]
     probe_X, probe_y = mnist.train.X[:PROBE_SIZE], mnist.train.y[:PROBE_SIZE]
@@ -47,19 +60,60 @@ def run(config, mnist, *, progress=False):
                           config.lmbda, evaluation_data=evaluation, progress=progress,
                           on_epoch=record, mu=config.mu,
                           no_improvement_in=config.no_improvement_in, halve_eta=config.halve_eta)
+    return record_of(config, net, mnist, history, diagnostics | {"probe_size": PROBE_SIZE},
+                     test_accuracy, time.perf_counter() - start), net
+
+
+def record_of(config, net, mnist, history, diagnostics, test_accuracy, wall):
+    """The record of a finished run."""
     if history.diverged and test_accuracy:  # the diverged epoch is the last: a blown-up
         test_accuracy[-1] = float("nan")      # network's accuracy is no measurement
     scored = config.score_test and not history.diverged
-    result = {
+    return {
         "config": config.to_dict(),
         "history": history.to_dict(),
-        "diagnostics": diagnostics | {"probe_size": PROBE_SIZE},
+        "diagnostics": diagnostics,
         "test_accuracy_per_epoch": test_accuracy,
         # tuning runs never score the test set (None); a diverged run's score is NaN
         "test_accuracy": net.accuracy(*mnist.test) if scored else (
             float("nan") if config.score_test else None),
         "test_confusion": confusion(net, *mnist.test) if scored else None,
-        "seconds": {"wall": time.perf_counter() - start,
-                    "train_per_epoch": float(np.mean(history.seconds))},
+        "seconds": {"wall": wall, "train_per_epoch": float(np.mean(history.seconds))},
     }
+
+
+def run_layered(config, mnist, progress, checkpoint):
+    """`run` for a chapter 6 net, resuming from `checkpoint` when it holds this config."""
+    train = Split(mnist.train.X[:config.train_size], mnist.train.y[:config.train_size])
+    monitor = Split(train.X[:MONITOR_SIZE], train.y[:MONITOR_SIZE])
+    if config.expanded:
+        train = expand(train)
+    net, notes = config.network(), None
+    if checkpoint is not None and os.path.exists(checkpoint):
+        saved, notes = ConvNet.load(checkpoint)
+        if notes["config"] == config.to_dict():
+            net = saved
+        else:
+            notes = None  # another config's: start afresh, and overwrite it
+    history = History.from_dict(notes["history"]) if notes else History()
+    test_accuracy = notes["test_accuracy_per_epoch"] if notes else []
+    before = notes["seconds"] if notes else 0.0
+    start = time.perf_counter()
+
+    def on_epoch(epoch):
+        if config.test_each_epoch:
+            test_accuracy.append(net.accuracy(*mnist.test))
+        if checkpoint is not None:
+            net.save(checkpoint, {"config": config.to_dict(), "history": history.to_dict(),
+                                  "test_accuracy_per_epoch": test_accuracy,
+                                  "seconds": before + time.perf_counter() - start})
+
+    net.SGD(train, config.epochs, config.mini_batch_size, config.eta, config.lmbda,
+            evaluation_data=getattr(mnist, config.evaluate), monitor_data=monitor,
+            on_epoch=on_epoch, history=history, progress=progress)
+    wall = before + time.perf_counter() - start
+    result = record_of(config, net, mnist, history, {"monitor_size": len(monitor.X)},
+                       test_accuracy, wall)
+    if result["test_confusion"] is not None:  # what an ensemble votes with
+        result["test_predictions"] = net.predict(mnist.test.X).tolist()
     return result, net

@@ -33,7 +33,7 @@ def bias_gradient_norms(net, X, y):
 
 def confusion(net, X, y):
     """counts[i][j]: how many rows of true class i the network predicts as j (a list of lists)."""
-    k = net.sizes[-1]
+    k = len(net.biases[-1])  # the output layer's units
     counts = np.bincount(np.asarray(y) * k + net.predict(X), minlength=k * k)
     return counts.reshape(k, k).tolist()
 
