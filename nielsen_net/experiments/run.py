@@ -5,8 +5,9 @@ probe set (the first 1,000 training images) before the first epoch and after eac
 accuracy and timing. A chapter 6 net (`layers` set) records no diagnostics, monitors its
 training cost and accuracy on the probe set of MONITOR_SIZE images (scoring all 50,000 or
 250,000 each epoch would cost a third of an epoch), and can checkpoint after every epoch and
-resume from it bit for bit. Left out: the environment (`environment.py`), files and scheduling
-(`records.py`, `runner.py`).
+resume from it bit for bit; its record adds the test predictions (what an ensemble votes with)
+and the filters of a first convolutional layer. Left out: the environment (`environment.py`),
+files and scheduling (`records.py`, `runner.py`).
 """
 
 import os
@@ -17,6 +18,7 @@ import numpy as np
 from ..data.expand import expand
 from ..data.mnist import Split
 from ..nn.convnet import ConvNet
+from ..nn.layers import ConvPool
 from ..nn.diagnostics import bias_gradient_norms, confusion, dead_fraction
 from ..nn.history import History
 from ..nn.reference import book_SGD
@@ -116,4 +118,7 @@ def run_layered(config, mnist, progress, checkpoint):
                        test_accuracy, wall)
     if result["test_confusion"] is not None:  # what an ensemble votes with
         result["test_predictions"] = net.predict(mnist.test.X).tolist()
+    first = net.layers[0]
+    if isinstance(first, ConvPool):  # the learned 5x5 filters, for the report's figure
+        result["first_layer_filters"] = first.w[..., 0].tolist()
     return result, net

@@ -46,6 +46,8 @@ def test_a_layered_run_records_test_accuracy_each_epoch_and_its_predictions():
     assert record["test_accuracy_per_epoch"][-1] == record["test_accuracy"]
     assert len(record["test_predictions"]) == 15
     assert record["diagnostics"] == {"monitor_size": 40}
+    assert np.array_equal(record["first_layer_filters"], net.layers[0].w[..., 0])
+    assert np.shape(record["first_layer_filters"]) == (2, 5, 5)
 
 
 def test_an_expanded_run_trains_on_five_times_the_images(monkeypatch):
