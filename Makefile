@@ -1,12 +1,15 @@
 # nielsen_net: every target sets itself up (the venv) first. `make` alone lists them.
-PYTHON ?= $(shell command -v python3.11 || echo python3)
+# The one Python version rule is pyproject.toml's requires-python ("==3.11.*"): read from there.
+comma := ,
+PY_VERSION := $(shell sed -n 's/^requires-python = "==\([0-9]*\.[0-9]*\)\.\*"$$/\1/p' pyproject.toml)
+PYTHON ?= $(shell command -v python$(PY_VERSION) || echo python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-IS_311 := import sys; sys.exit(sys.version_info[:2] != (3, 11))
+IS_PY := import sys; sys.exit(sys.version_info[:2] != ($(subst .,$(comma) ,$(PY_VERSION))))
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SWEEP  ?= activation_init
-SWEEPS := activation_init book dead_relu vanishing_gradients fast98
+SWEEPS := $(basename $(notdir $(wildcard scripts/sweeps/*.toml)))  # every sweep file
 # make slurm: array tasks, and what each task asks of Slurm (empty PARTITION: the default one);
 # RESULTS and ARGS (more scripts/sweep.py options) let it run e.g. a quick version elsewhere
 TASKS     ?= 4
@@ -17,7 +20,7 @@ TIME      ?= 04:00:00
 CPUS      ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install test smoke toy data baseline bench sweep book activation_init dead_relu vanishing_gradients \
+.PHONY: help install extras lint test smoke toy data baseline bench sweep book conv activation_init dead_relu vanishing_gradients \
 	fast98 verify regression anomaly one_class inspect plots report migrate reproduce slurm \
 	slurm-check clean
 
@@ -27,23 +30,31 @@ help:  ## list the targets
 install: $(STAMP)  ## create .venv and install requirements.txt and the package (editable)
 
 # A .venv without a working Python 3.11 (missing, broken, or made by another Python) is rebuilt.
-ifneq ($(shell $(PY) -c '$(IS_311)' 2>/dev/null && echo ok),ok)
+ifneq ($(shell $(PY) -c '$(IS_PY)' 2>/dev/null && echo ok),ok)
 .PHONY: $(STAMP)
 endif
 
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c '$(IS_311)' 2>/dev/null || { echo "error: nielsen_net needs Python 3.11;" \
+	@$(PYTHON) -c '$(IS_PY)' 2>/dev/null || { echo "error: nielsen_net needs Python $(PY_VERSION);" \
 	  "PYTHON=$(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing)." \
-	  "Install 3.11, or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11" >&2; exit 1; }
-	@$(PY) -c '$(IS_311)' 2>/dev/null || { test ! -e $(VENV) || \
-	  { echo "$(VENV) has no working Python 3.11: building it afresh"; rm -rf $(VENV); }; }
+	  "Install $(PY_VERSION), or run: make $(MAKECMDGOALS) PYTHON=/path/to/python$(PY_VERSION)" >&2; \
+	  exit 1; }
+	@$(PY) -c '$(IS_PY)' 2>/dev/null || { test ! -e $(VENV) || \
+	  { echo "$(VENV) has no working Python $(PY_VERSION): building it afresh"; rm -rf $(VENV); }; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-test: $(STAMP)  ## run the test suite (offline; real-MNIST tests need MNIST_DIR or data/mnist)
+extras: $(STAMP)  ## install the optional tools of requirements-extras.txt (ruff, scikit-learn)
+	$(PY) -m pip install --quiet -r requirements-extras.txt
+
+lint: $(STAMP)  ## ruff over the code (pyproject.toml [tool.ruff]); says how to get it if absent
+	@if $(PY) -m ruff --version >/dev/null 2>&1; then $(PY) -m ruff check .; \
+	else echo "lint skipped: ruff is not installed (make extras installs it)"; fi
+
+test: lint  ## lint, then the test suite (offline; real-MNIST tests need MNIST_DIR or data/mnist)
 	$(PY) -m pytest -q
 
 smoke: data  ## tiny end-to-end pipeline (sweeps, plots, report) into scratch/; fails below the bar
@@ -58,7 +69,7 @@ data: $(STAMP)  ## download and verify MNIST into data/mnist (or only verify the
 baseline: data  ## the book's average-darkness baseline -> results/baseline_darkness.json
 	$(PY) scripts/baseline_darkness.py
 
-bench: data  ## time epochs against a hand-fused loop, the per-example reference and PyTorch (if installed) -> results/bench.json
+bench: data  ## time epochs against a hand-fused loop, the per-example reference and PyTorch (if installed), and the chapter 6 conv nets -> results/bench.json
 	$(PY) scripts/bench.py
 
 sweep: data  ## run one sweep: make sweep SWEEP=name [JOBS=n]
@@ -67,10 +78,14 @@ sweep: data  ## run one sweep: make sweep SWEEP=name [JOBS=n]
 book: data  ## reproduce every fully connected MNIST result of the book (sweep "book")
 	$(PY) scripts/sweep.py book --jobs $(JOBS)
 
+conv: data  ## chapter 6's conv ladder (sweep "conv": hours on 2 cores, resumes from epoch checkpoints), then the dropout nets' vote
+	$(PY) scripts/sweep.py conv --jobs $(JOBS)
+	$(PY) scripts/ensemble.py
+
 activation_init dead_relu vanishing_gradients fast98: data  ## run that sweep (same as make sweep SWEEP=<name>)
 	$(PY) scripts/sweep.py $@ --jobs $(JOBS)
 
-verify: data  ## re-run a few finished runs of a sweep and compare bit for bit: make verify SWEEP=book
+verify: data  ## re-run a few finished runs of a sweep: bit for bit on the record's CPU, BLAS and threads, else statistically: make verify SWEEP=book
 	$(PY) scripts/rerun_check.py $(SWEEP) --runs 3
 
 regression: $(STAMP)  ## regression use case: identity output on data made here -> results/regression/
@@ -97,6 +112,7 @@ migrate: $(STAMP)  ## rewrite older records under results/ as strict JSON with a
 
 reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
 	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done
+	$(PY) scripts/ensemble.py
 	$(MAKE) regression anomaly inspect plots report
 
 slurm: data  ## submit a sweep as a Slurm job array, then its plots and report: make slurm SWEEP=name TASKS=n
@@ -115,5 +131,5 @@ slurm: data  ## submit a sweep as a Slurm job array, then its plots and report: 
 slurm-check: $(STAMP)  ## bring up a one-node Slurm here, run a tiny sweep as a 3-task array, compare bit for bit
 	$(PY) scripts/slurm/check.py
 
-clean:  ## remove the venv and scratch output (keeps data/ and results/)
-	rm -rf $(VENV) scratch .pytest_cache
+clean:  ## remove the venv, scratch output and build metadata (keeps data/ and results/)
+	rm -rf $(VENV) scratch .pytest_cache *.egg-info

@@ -1,70 +1,31 @@
 """Anomaly detection with the same Network: an autoencoder that has never seen a 9.
 
-A [784, 64, 784] autoencoder (scripts/configs/anomaly.toml) learns to reproduce the training
-images of the digits 0-8. Each test image is scored by its reconstruction error (mean squared,
-per pixel); a 9 should reconstruct worse. How well the score separates the 9s from the rest is
-the area under the ROC curve (AUC, 0.5 = chance), against the baseline score of squared distance
-to the mean training image. Writes results/anomaly/anomaly.json, which also holds each ROC curve
-and the best and worst reconstructions and those of the first 9s, so `make plots` draws roc.png
-and reconstructions.png.
+Trains the autoencoders of scripts/configs/anomaly.toml on every digit but one and scores the
+test images by reconstruction error, against the distance to the mean image
+(nielsen_net/one_class/anomaly.py says how). Writes results/anomaly/anomaly.json, from which
+`make plots` draws roc.png and reconstructions.png.
 
-    python scripts/anomaly.py [--results DIR] [--force]
+    python scripts/anomaly.py [--results DIR] [--config TOML] [--force]
 """
 
 import numpy as np
 
-from nielsen_net import Network, load_mnist
-from nielsen_net.analysis.measures import roc_auc, roc_curve, spread
+from nielsen_net.data.cli import load_or_exit
 from nielsen_net.experiments.records import write_record
-from usecase import start
-
-SHOWN = 8  # reconstructions kept for the figure: best, worst, first anomalies
-
-
-def corners(fpr, tpr):
-    """The points where a ROC staircase turns (and its ends): the same curve, far fewer points."""
-    turn = np.flatnonzero(np.diff(np.sign(np.diff(fpr)) - np.sign(np.diff(tpr)))) + 1
-    keep = np.concatenate([[0], turn, [len(fpr) - 1]])
-    return {"fpr": fpr[keep], "tpr": tpr[keep]}
+from nielsen_net.experiments.usecases import command_line, start
+from nielsen_net.one_class.anomaly import anomaly_record
+from nielsen_net.one_class.config import ANOMALY
 
 
 def main():
-    config, path, env = start("anomaly", __doc__)
-    mnist = load_mnist()
-    normal = mnist.train.y != config["anomaly_digit"]
-    X = mnist.train.X[normal]                              # (~45,000, 784)
-    X_test, positive = mnist.test.X, mnist.test.y == config["anomaly_digit"]
-    baseline = ((X_test - X.mean(axis=0)) ** 2).mean(axis=1)  # (10000,)
-    nets, errors = [], []
-    for seed in config["seeds"]:
-        net = Network(seed=seed, **config["network"])
-        net.SGD((X, X), **config["training"], monitor_training=False, progress=True)
-        nets.append(net)
-        errors.append(((net.feedforward(X_test) - X_test) ** 2).mean(axis=1))
-    aucs = [roc_auc(e, positive) for e in errors]
-    order = np.argsort(errors[0])
-    shown = {"best": order[:SHOWN], "worst": order[-SHOWN:][::-1],
-             # the class it is about, as they come in the test set (not picked by error)
-             f"first {config['anomaly_digit']}s": np.flatnonzero(positive)[:SHOWN]}
-    write_record(path, {
-        "config": config, "training_images": int(len(X)),
-        "test_images": int(len(X_test)), "anomalies_in_test": int(positive.sum()),
-        "autoencoder_auc": spread(aucs), "autoencoder_auc_per_seed": aucs,
-        "baseline_auc": roc_auc(baseline, positive),
-        "mean_error_normal": float(errors[0][~positive].mean()),
-        "mean_error_anomalies": float(errors[0][positive].mean()),
-        "mean_error_per_digit": [float(errors[0][mnist.test.y == d].mean()) for d in range(10)],
-        "roc": {"autoencoder": [corners(*roc_curve(e, positive)) for e in errors],
-                "baseline": corners(*roc_curve(baseline, positive))},
-        # seed 0's best and worst test images, rounded to 3 decimals: they are only drawn
-        "reconstructions": {name: {"error": errors[0][rows],
-                                   "original": np.round(X_test[rows], 3),
-                                   "rebuilt": np.round(nets[0].feedforward(X_test[rows]), 3)}
-                            for name, rows in shown.items()},
-        "environment": env})
-    print(f"AUC, {config['anomaly_digit']}s vs the rest: autoencoder {np.mean(aucs):.3f} ± "
+    config, path, _, env = start(command_line("anomaly", __doc__).parse_args(), ANOMALY,
+                                 "anomaly/anomaly.json")
+    record = anomaly_record(config, load_or_exit(), progress=True)
+    write_record(path, record | {"environment": env})
+    aucs, digit = record["autoencoder_auc_per_seed"], config["anomaly_digit"]
+    print(f"AUC, {digit}s vs the rest: autoencoder {np.mean(aucs):.3f} ± "
           f"{np.std(aucs, ddof=1):.3f} over {len(aucs)} seeds; distance to the mean image "
-          f"{roc_auc(baseline, positive):.3f}; wrote {path}")
+          f"{record['baseline_auc']:.3f}; wrote {path}")
 
 
 if __name__ == "__main__":

@@ -7,16 +7,21 @@ history, test accuracy, dead hidden units and the first-layer weights of the fir
 28x28 image); and, for the network with the better final validation accuracy (never chosen on
 test), the test digits it gets most confidently wrong. `make plots` draws them.
 
-    python scripts/inspect_nets.py [--results DIR] [--force]
+    python scripts/inspect_nets.py [--results DIR] [--config TOML] [--force]
 """
 
 import numpy as np
 
-from nielsen_net import Network, load_mnist
+from nielsen_net import Network
+from nielsen_net.data.cli import load_or_exit
 from nielsen_net.nn.diagnostics import confident_mistakes, dead_fraction
 from nielsen_net.experiments.run import PROBE_SIZE
 from nielsen_net.experiments.records import write_record
-from usecase import start
+from nielsen_net.experiments.usecases import NAMED, NETWORK, SGD, command_line, start
+
+# the valid keys of scripts/configs/inspect.toml; each network also sets its own eta
+SCHEMA = {"seed": None, "shown_units": None, "shown_mistakes": None, "training": SGD,
+          "networks": {NAMED: NETWORK | {"eta": None}}}
 
 
 def train(mnist, seed, network, training):
@@ -31,8 +36,9 @@ def train(mnist, seed, network, training):
 
 
 def main():
-    config, path, env = start("inspect", __doc__)
-    mnist = load_mnist()
+    config, path, _, env = start(command_line("inspect", __doc__).parse_args(), SCHEMA,
+                                 "inspect/inspect.json")
+    mnist = load_or_exit()
     nets, record = {}, {"config": config, "networks": {}}
     for name, network in config["networks"].items():
         net, history = train(mnist, config["seed"], network, config["training"])

@@ -6,7 +6,7 @@ noise^2. A [1, 32, 1] tanh net is trained over several seeds and compared with t
 line y = a x + b fitted to the same training data. Writes results/regression/regression.json,
 which holds the training data and each model's curve, so `make plots` draws fit.png from it.
 
-    python scripts/regression.py [--results DIR] [--force]
+    python scripts/regression.py [--results DIR] [--config TOML] [--force]
 """
 
 import numpy as np
@@ -14,7 +14,11 @@ import numpy as np
 from nielsen_net import Network
 from nielsen_net.analysis.measures import spread
 from nielsen_net.experiments.records import write_record
-from usecase import start
+from nielsen_net.experiments.usecases import NETWORK, SGD, command_line, start
+
+# the valid keys of scripts/configs/regression.toml
+SCHEMA = {"noise": None, "n_train": None, "n_test": None, "data_seed": None, "seeds": None,
+          "network": NETWORK, "training": SGD}
 
 
 def target(x):
@@ -32,7 +36,8 @@ def mse(prediction, y):
 
 
 def main():
-    config, path, env = start("regression", __doc__)
+    config, path, _, env = start(command_line("regression", __doc__).parse_args(), SCHEMA,
+                                 "regression/regression.json")
     rng = np.random.default_rng(config["data_seed"])
     (x, y), (x_test, y_test) = (make_data(config[k], config["noise"], rng)
                                 for k in ("n_train", "n_test"))

@@ -1,9 +1,9 @@
 """A tiny run of the whole pipeline (`make smoke`): sweeps, plots and report into scratch/.
 
-Both sweeps run for one epoch on a few hundred training images, then the plots and the report
-are drawn from their files, exactly as `make reproduce` does at full size. It fails if any step
-fails, if a run file or figure is missing, or if the best configuration of the activation x init
-sweep scores below BAR on the test set.
+The sweeps (of chapter 6, its first conv rung) run for one epoch on a few hundred training
+images, then the plots and the report are drawn from their files, exactly as `make reproduce`
+does at full size. It fails if any step fails, if a run file or figure is missing, or if the
+best configuration of the activation x init sweep scores below BAR on the test set.
 
     python scripts/smoke.py [--out scratch]
 """
@@ -21,6 +21,7 @@ BAR = 0.80  # test accuracy the best configuration must reach after 1 epoch on 1
 STEPS = [
     ["sweep.py", "activation_init", "--epochs", "1", "--limit-train", "1000"],
     ["sweep.py", "book", "--epochs", "1", "--limit-train", "300"],
+    ["sweep.py", "conv", "--only", "ch6-conv1", "--epochs", "1", "--limit-train", "300"],
     ["plots.py"],
     ["report.py"],
 ]
@@ -45,6 +46,8 @@ def main():
         problems.append(f"expected 18 activation_init configurations, found {len(runs)}")
     if best < BAR:
         problems.append(f"best test accuracy {best:.3f} is below the bar {BAR}")
+    if len(load_runs(args.out / "conv").get("ch6-conv1", [])) != 3:
+        problems.append("expected 3 ch6-conv1 runs")
     if not figures or not (args.out / "README.md").exists():
         problems.append("no figures or no report were written")
     print(f"smoke: best test accuracy {best:.3f} (bar {BAR}), {len(figures)} figures")

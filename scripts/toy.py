@@ -3,8 +3,8 @@
 A net with no hidden layer ([3, 1], logistic regression) learns y = first input, but cannot learn
 the XOR-like y = first input XOR second input, which no line separates: some row always stays
 wrong by 0.5 or more, and usually every output settles at 0.5, a mean error of 0.5. One hidden
-layer ([3, 4, 1]) learns it. Full-batch gradient descent on the quadratic cost, sigmoid units, the book's large
-init (N(0, 1) weights).
+layer ([3, 4, 1]) learns it. Full-batch gradient descent on the quadratic cost, sigmoid units,
+the book's large init (N(0, 1) weights).
 
     python scripts/toy.py [--seed 0] [--epochs 5000]
 """

@@ -3,8 +3,9 @@
     python scripts/train.py --sizes 784 30 10 --activation relu --init he --eta 0.1 --epochs 10
     python scripts/train.py --sweep book --run ch1-30 --seed 0
 
-Every setting of `RunConfig` is a flag (its default is the RunConfig default), or comes from a
-named configuration of a sweep file, with flags given on the command line overriding it. The
+Every setting of `RunConfig` is a flag (--help lists the accepted values and the RunConfig
+defaults), or comes from a named configuration of a sweep file, with flags given on the command
+line overriding it. The
 record (config, seed, versions, git commit, history, diagnostics, test accuracy, timing) goes
 to --out (default: scratch/train/<timestamp>.json, outside the committed results/); --save-model
 also writes the network (.npz), into a folder checked before training starts.
@@ -18,32 +19,79 @@ from dataclasses import fields
 from pathlib import Path
 
 from nielsen_net.paths import PROJECT_ROOT
-from nielsen_net.experiments.config import RunConfig
+from nielsen_net.experiments.config import SPLITS, TRAINERS, RunConfig
 from nielsen_net.experiments.environment import environment
 from nielsen_net.experiments.run import run
 from nielsen_net.experiments.records import write_record
-from nielsen_net.data.mnist import load_mnist
+from nielsen_net.data.cli import load_or_exit
 from nielsen_net.experiments.sweeps import load_sweep
+from nielsen_net.nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from nielsen_net.nn.checks import DTYPES
+from nielsen_net.nn.costs import COSTS
+from nielsen_net.nn.initializers import INITIALIZERS
 
 DEFAULT_OUT_DIR = PROJECT_ROOT / "scratch" / "train"
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+# the accepted values of each option that names something, from the library's own tables
+CHOICES = {"activation": list(HIDDEN_ACTIVATIONS), "output_activation": list(OUTPUT_ACTIVATIONS),
+           "cost": list(COSTS), "init": list(INITIALIZERS), "evaluate": list(SPLITS),
+           "dtype": list(DTYPES), "trainer": list(TRAINERS)}
+HELP = {  # one line per RunConfig setting (nielsen_net/experiments/config.py says more)
+    "sizes": "layer sizes, input first", "activation": "hidden layers' activation",
+    "output_activation": "None: the cost's partner", "cost": "the cost function",
+    "init": "weight initialiser", "leaky_slope": "used by leaky_relu only",
+    "epochs": "epochs to train", "mini_batch_size": "examples per SGD step",
+    "eta": "learning rate", "lmbda": "L2 weight decay (divided by n)",
+    "mu": "momentum (0: plain SGD)", "no_improvement_in": "stop (or halve eta) after this many "
+    "epochs without a better evaluation accuracy (0: never)",
+    "halve_eta": "halve eta instead of stopping, down to 1/128", "train_size": "train on the "
+    "first this many of the 50,000 training images", "evaluate": "the split scored each epoch",
+    "test_each_epoch": "also score test each epoch", "seed": "initial weights and shuffling",
+    "dtype": "floating-point precision", "trainer": "book_per_example: the book's loop",
+    "score_test": "score the test set at the end", "layers": "a chapter 6 net instead of "
+    "--sizes, e.g. conv20 fc100", "dropout": "chapter 6 nets: dropout on fc and softmax inputs",
+    "expanded": "train on each image and its four one-pixel shifts"}
+
+
+class DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's default in its help, except where there is none."""
+
+    def _get_help_string(self, action):
+        return action.help if action.default is None else super()._get_help_string(action)
+
+
+def build_parser():
+    """The command line; every RunConfig setting is a flag showing its accepted values (where it
+    names something) and its RunConfig default."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=DefaultsShown)
     parser.add_argument("--sweep", help="take the configuration from this sweep file ...")
     parser.add_argument("--run", help="... named this (as in its runs/ file names)")
     for f in fields(RunConfig):
-        if f.name == "sizes":
-            parser.add_argument("--sizes", type=int, nargs="+")
-        elif f.type is bool:
-            parser.add_argument(f"--{f.name.replace('_', '-')}", action="store_true",
-                                default=None)
+        flag, extra = f"--{f.name.replace('_', '-')}", {"help": HELP[f.name]}
+        if isinstance(f.default, tuple):
+            extra |= {"nargs": "+", "type": int if f.name == "sizes" else str,
+                      "default": list(f.default)}
+        elif isinstance(f.default, bool):
+            extra |= {"action": argparse.BooleanOptionalAction, "default": f.default}
         else:
             kind = {int: int, float: float}.get(type(f.default), str)
-            parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind)
-    parser.add_argument("--out", type=Path, help="where to write the JSON record")
+            extra |= {"type": kind, "default": f.default, "choices": CHOICES.get(f.name)}
+        parser.add_argument(flag, **extra)
+    parser.add_argument("--out", type=Path, help="where to write the JSON record (default: "
+                        f"{DEFAULT_OUT_DIR.relative_to(PROJECT_ROOT)}/<timestamp>.json)")
     parser.add_argument("--save-model", type=Path, help="also save the trained network (.npz)")
-    return parser.parse_args()
+    return parser
+
+
+def parse_args(argv=None):
+    """The parsed command line, in which a RunConfig setting not given is None (so that a sweep
+    configuration's value stands), although --help shows its default."""
+    parser = build_parser()
+    parser.parse_args(argv)  # --help and bad values end here
+    parser.set_defaults(**dict.fromkeys((f.name for f in fields(RunConfig)), None))
+    return parser.parse_args(argv)
 
 
 def config_from(args):
@@ -80,7 +128,7 @@ def main():
         sys.exit(f"error: {error}")
     print(f"training {config}")
     env = environment()
-    result, net = run(config, load_mnist(dtype=config.dtype), progress=True)
+    result, net = run(config, load_or_exit(dtype=config.dtype), progress=True)
     result["environment"] = env
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = args.out or DEFAULT_OUT_DIR / f"{stamp}.json"

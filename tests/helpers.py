@@ -1,4 +1,5 @@
-"""Shared test helpers: loading a script from scripts/ as a module, and IDX files made by hand."""
+"""Shared test helpers: loading a script from scripts/ as a module, IDX files made by hand, a
+tiny sweep file, and a chapter 6 run's record made up."""
 
 import importlib.util
 import struct
@@ -36,3 +37,35 @@ def tiny_set():
     }
     payloads = {name: idx_bytes(0x803 if a.ndim == 3 else 0x801, a) for name, a in arrays.items()}
     return payloads, arrays
+
+
+TINY_SWEEP = """
+name = "tiny"
+seeds = [0, 1]
+[defaults]
+sizes = [784, 8, 10]
+epochs = 1
+train_size = 100
+[grid]
+activation = ["sigmoid", "relu"]
+"""
+
+
+def write_sweep(tmp_path, text):
+    """`text` as the sweep file tmp_path/tiny.toml; its path."""
+    path = tmp_path / "tiny.toml"
+    path.write_text(text)
+    return path
+
+
+def layered_record(seed, validation, test, wall=60.0, predictions=None):
+    """A finished chapter 6 run's record with these per-epoch accuracies (fractions)."""
+    confusion = np.diag([100] * 10).tolist()
+    return {"config": {"seed": seed, "layers": ["conv20", "fc100"], "activation": "sigmoid",
+                       "eta": 0.1, "lmbda": 0.0, "dropout": 0.0, "expanded": False,
+                       "epochs": len(validation)},
+            "history": {"evaluation_accuracy": validation, "diverged": False,
+                        "training_cost": [1.0] * len(validation)},
+            "test_accuracy_per_epoch": test, "test_accuracy": test[-1],
+            "test_confusion": confusion, "seconds": {"wall": wall},
+            "test_predictions": predictions}

@@ -1,10 +1,12 @@
-"""Every figure the report states, as plain functions on run records.
+"""The figures every study reads off a run record, as plain functions; the ROC area; the wall
+time and the benchmark's ratios.
 
-A run record is the dict a sweep writes for each run (see `results.py`): its `config`,
+A run record is the dict a sweep writes for each run (see `experiments.records`): its `config`,
 `history`, `diagnostics` and test accuracy. Numbers come out in percent where the report
 prints percent. A non-finite value (stored as null) reads as NaN.
 
-Left out: reading files (`results.py`) and wording or drawing (the scripts).
+Left out: reading files (`experiments.records`), the verdicts against the book (`verdicts`),
+each study's own findings (its module here) and wording or drawing (nielsen_net.report).
 """
 
 import numpy as np
@@ -100,82 +102,7 @@ def summary(records):
     }
 
 
-# The verdicts against the book, and every claim with an interval: verdicts.py (on stats.py).
-
-
-# ----- speed of learning --------------------------------------------------------------------------
-
-def epochs_to(record, target):
-    """(epochs, training seconds) until the evaluation accuracy first reaches `target` (a
-    fraction), or None if it never does."""
-    hit = np.flatnonzero(numbers(record["history"]["evaluation_accuracy"]) >= target)
-    if len(hit) == 0:
-        return None
-    return int(hit[0]) + 1, float(sum(record["history"]["seconds"][:hit[0] + 1]))
-
-
-def reaching(records, target):
-    """{epochs, seconds (spreads over the seeds that reached `target`), reached, n}."""
-    hits = [h for h in (epochs_to(r, target) for r in records) if h]
-    return {"epochs": spread([e for e, _ in hits]), "seconds": spread([s for _, s in hits]),
-            "reached": len(hits), "n": len(records)}
-
-
-def ranked_by_epochs(reached):
-    """The configurations of {configuration: `reaching`} whose every seed reached the target,
-    fewest epochs (mean over seeds) first. Epochs, not seconds: seconds measured while runs
-    share the cores say more about the neighbours than about the method."""
-    every = [n for n, r in reached.items() if r["reached"] == r["n"]]
-    return sorted(every, key=lambda n: reached[n]["epochs"]["mean"])
-
-
-def closest_first(reached):
-    """Every configuration of {configuration: `reaching`}, the most seeds that reached the
-    target first, then the fewest epochs (mean over those seeds): the order in which to name
-    them when none reached it in every seed."""
-    return sorted(reached, key=lambda n: (-reached[n]["reached"], reached[n]["epochs"]["mean"]
-                                          if reached[n]["reached"] else float("inf")))
-
-
-def epochs_to_target(records, target):
-    """The epochs each seed needed to reach `target` (NaN for a seed that never did)."""
-    return [h[0] if h else float("nan") for h in (epochs_to(r, target) for r in records)]
-
-
-# ----- gradients across depth ---------------------------------------------------------------------
-
-RATIO_BAND = 10         # first/last gradient ratio outside [1/RATIO_BAND, RATIO_BAND]: a class
-KEEPS_LEARNING = 90.0   # % final validation accuracy, with the ratio in the band: "kept"
-
-
-def gradient_ratio(record, epoch):
-    """First over last hidden layer's bias-gradient norm after `epoch` (0 = initialisation);
-    NaN where a layer has no gradient (dead or diverged)."""
-    norms = numbers(record["diagnostics"]["bias_gradient_norms"][epoch])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(norms[0] / norms[-1])
-
-
-def gradient_class(ratio_init, ratio_end, final_accuracy):
-    """"vanishing" (the first layer's gradient under 1/RATIO_BAND of the last's at
-    initialisation), "exploding" (over RATIO_BAND times), "kept" (within the band at
-    initialisation and at the end, and a final accuracy over KEEPS_LEARNING %) or None."""
-    if ratio_init < 1 / RATIO_BAND:
-        return "vanishing"
-    if ratio_init > RATIO_BAND:
-        return "exploding"
-    if (1 / RATIO_BAND <= ratio_init <= RATIO_BAND and 1 / RATIO_BAND <= ratio_end <= RATIO_BAND
-            and final_accuracy > KEEPS_LEARNING):
-        return "kept"
-    return None
-
-
-# ----- dead units ---------------------------------------------------------------------------------
-
-DEAD_AT_INIT = 5.0  # %: a configuration "starts with dead units" above this
-
-
-# ----- anomaly scores -----------------------------------------------------------------------------
+# ----- anomaly scores ----------------------------------------------------------------------------
 
 def roc_curve(scores, positive):
     """(false positive rates, true positive rates) as the threshold falls through `scores`."""
@@ -210,7 +137,7 @@ def roc_auc(scores, positive):
     return float(u / (n_pos * n_neg))
 
 
-# ----- wall time and the benchmark -----------------------------------------------------------------
+# ----- wall time and the benchmark ----------------------------------------------------------------
 
 def wall_time(log):
     """{seconds (summed over a sweep's logged invocations), jobs (sorted), invocations,

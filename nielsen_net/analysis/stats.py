@@ -2,8 +2,9 @@
 
 Student's t distribution (through the regularised incomplete beta function), intervals for a
 mean and for one new run, the Wilson interval for a frequency, the binomial error of an accuracy
-measured on a finite test set, Welch's and a bootstrap comparison of two groups of runs, and the
-one rule that turns an interval of a difference into a word (`decide`).
+measured on a finite test set, Welch's comparison of two groups (one of them may be a single
+constant value) and a bootstrap one, and the one rule that turns an interval of a difference
+into a word (`decide`).
 
 Every interval is two-sided at `level` unless `side` says otherwise; "upper" gives (-inf, hi] and
 "lower" gives [lo, inf), each holding `level` of the distribution.
@@ -140,18 +141,25 @@ def binomial_error(accuracy, n):
 
 
 def welch(a, b, level=LEVEL):
-    """Welch's comparison of two groups: {difference (mean a - mean b), lo, hi, t, df, p}."""
+    """Welch's comparison of two groups: {difference (mean a - mean b), lo, hi, t, df, p}.
+
+    A group of one value counts as a constant (a deterministic baseline): it adds no variance
+    and no degrees of freedom, so against it this is the one-sample t interval of the other.
+    Needs at least two finite values in one group; lo = hi if neither varies."""
     a, b = _finite(a), _finite(b)
-    if len(a) < 2 or len(b) < 2:
-        raise ValueError(f"Welch needs at least 2 finite values per group; got {len(a)}, {len(b)}")
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    if len(a) < 2 and len(b) < 2:
+        raise ValueError(f"Welch needs at least two values in one group; got {len(a)} and "
+                         f"{len(b)}")
+    varying = [x for x in (a, b) if len(x) > 1]
+    va, vb = (x.var(ddof=1) / len(x) if len(x) > 1 else 0.0 for x in (a, b))
     difference = float(a.mean() - b.mean())
     se = math.sqrt(va + vb)
     if se == 0.0:
         return {"difference": difference, "lo": difference, "hi": difference,
                 "t": math.copysign(math.inf, difference) if difference else 0.0,
-                "df": float(len(a) + len(b) - 2), "p": 1.0 if difference == 0 else 0.0}
-    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+                "df": float(sum(len(x) - 1 for x in varying)),
+                "p": 1.0 if difference == 0 else 0.0}
+    df = (va + vb) ** 2 / sum((x.var(ddof=1) / len(x)) ** 2 / (len(x) - 1) for x in varying)
     lo, hi = _interval(difference, se, df, level, "both")
     t = difference / se
     return {"difference": difference, "lo": float(lo), "hi": float(hi), "t": float(t),

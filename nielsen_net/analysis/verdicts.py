@@ -13,6 +13,12 @@ Modes: a run that never learns some digit (its final test recall for that digit 
 they left unlearned, or as "diverged". The rule is applied within the mode whose mean is nearest
 the book's number (the mode the book's run most plausibly belongs to), and each mode's frequency
 is reported with a Wilson interval. A mode with a single run gives no interval: "undetermined".
+
+Beside the rule, what the book's section states over several rows: the book's table row by row
+(`book_row`), the chapter 3 offset (`chapter3_offset`) and the book's per-example algorithm
+against ours on the same row (`implementation_comparisons`).
+
+Left out: any wording (nielsen_net.report.book).
 """
 
 import math
@@ -179,26 +185,32 @@ def implementations(book_values, our_values, resamples=10_000):
     return result | {"bootstrap": (lo, hi)}
 
 
-# ----- beyond the book --------------------------------------------------------------------------
-
-def dead_unit_cost(records):
-    """What dead ReLU units cost, comparing like with like: least squares of the test accuracy
-    (%) on the share of hidden units dead at the end (%), with one intercept per (learning rate,
-    depth) cell, over the ReLU runs that did not diverge. Returns {slope (accuracy points per 10
-    points of dead units), lo, hi (95%), word, runs, cells}; the word says whether more dead
-    units go with "lower" or "higher" accuracy, or "not distinguishable". None while there
-    are too few runs to fit (no more than the fit's coefficients, as while a sweep runs)."""
-    rows = [r for r in records
-            if r["config"]["activation"] == "relu" and not r["history"]["diverged"]
-            and r.get("test_accuracy") is not None]
-    cells = sorted({(r["config"]["eta"], len(r["config"]["sizes"])) for r in rows})
-    if len(rows) <= 1 + len(cells):
+def chapter3_offset(judged):
+    """Ours minus the book over several rows at once: the chapter 3 rows whose book figure is a
+    peak accuracy (relation approx) trained by our code on all 50,000 images. judged: [(
+    configuration, check, its `book_row`, records)]. Returns {rows: [(configuration, our mean
+    - the book's number)], mean, lo, hi (`offset`), word (`stats.decide`)}, or None with fewer
+    than two such rows."""
+    rows = [(name, row["ours"]["mean"] - check["value"]) for name, check, row, records in judged
+            if check.get("chapter") == 3 and check["measure"] == "peak"
+            and check.get("relation", "approx") == "approx"
+            and records[0]["config"]["train_size"] == 50_000
+            and records[0]["config"].get("trainer", "network") == "network"]
+    if len(rows) < 2:
         return None
-    X = np.array([[100 * np.mean(r["diagnostics"]["dead_fraction"][-1])]
-                  + [float((r["config"]["eta"], len(r["config"]["sizes"])) == c) for c in cells]
-                  for r in rows])
-    y = np.array([100 * r["test_accuracy"] for r in rows])
-    fit = stats.least_squares(X, y)
-    slope, lo, hi = (10 * float(fit[k][0]) for k in ("coef", "lo", "hi"))
-    return {"slope": slope, "lo": lo, "hi": hi, "word": stats.decide(lo, hi),
-            "runs": len(rows), "cells": len(cells)}
+    mean, lo, hi = offset([d for _, d in rows])
+    return {"rows": rows, "mean": mean, "lo": lo, "hi": hi, "word": stats.decide(lo, hi)}
+
+
+def implementation_comparisons(runs):
+    """[{book, ours (configuration names), book_peaks, our_peaks (%, per seed), comparison
+    (`implementations` of the peaks)}]: each pair of `same_but_trainer` with two or more seeds
+    a side."""
+    found = []
+    for book_name, our_name in same_but_trainer(runs):
+        ours = [measure(r, "peak") for r in runs[our_name]]
+        theirs = [measure(r, "peak") for r in runs[book_name]]
+        if min(len(ours), len(theirs)) >= 2:
+            found.append({"book": book_name, "ours": our_name, "book_peaks": theirs,
+                          "our_peaks": ours, "comparison": implementations(theirs, ours)})
+    return found

@@ -5,12 +5,14 @@ variable, else `data/mnist/` under the project root), reads each as gzip or raw,
 IDX header against the payload, and returns pixels scaled to [0, 1] as rows of 784 with integer
 labels. The first 60,000 - `validation_size` training images train, the rest validate, and
 t10k is the test set. Missing files are fetched with `nielsen_net.download`, except from a
-folder named by `MNIST_DIR`, which is only ever read.
+folder named by `MNIST_DIR`, which is only ever read. A file that cannot be used raises
+`MNISTError`, whose message is one line naming the file, what is wrong and the fix.
 
 What it leaves out: one-hot labels (the network takes integer labels), caching or pickles
-(decompressing is quick), sha256 checks on every load (`make data` verifies the files once;
-loading checks only the structure, so small hand-made test files load too), and the expanded
-training set of chapter 6.
+(decompressing is quick), sha256 checks of files smaller than the real ones (`make data`
+verifies those; loading checks their structure, so small hand-made test files load too; a
+payload of the real size is checked against its sha256, 30 ms, so a substituted or bit-flipped
+copy does not load silently), and the expanded training set of chapter 6.
 """
 import os
 from pathlib import Path
@@ -28,6 +30,22 @@ SPLIT_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
+
+
+# How to mend an unusable file, by the rule that chose its folder (see `resolve_data_dir`).
+FIXES = {
+    "default": "delete it and run `make data`, which downloads a verified copy",
+    "MNIST_DIR": "replace it with a good copy, or point MNIST_DIR at a folder holding the four"
+                 " MNIST files (`make data` verifies the folder)",
+    "argument": "replace it with a good copy (`make data` downloads verified ones into"
+                f" {DATA_DIR})",
+}
+
+
+class MNISTError(ValueError):
+    """A MNIST file that cannot be used: corrupt, truncated, of the wrong kind or size, not the
+    real file, or not matching its partner. The message is one line: the file, what is wrong,
+    and the fix."""
 
 
 class Split(NamedTuple):
@@ -84,9 +102,14 @@ def parse_idx(data, magic, ndim, source):
 
 def read_idx(path, magic, ndim):
     """The IDX array in the file at `path`. A gzip file is expanded only as far as its header
-    says the data goes (and one byte more, to tell a longer payload), never whole."""
+    says the data goes (and one byte more, to tell a longer payload), never whole. A payload of
+    the size of the real file of that name must also have its sha256."""
     size = idx_size(dl.read_payload(path, limit=4 * (1 + ndim)), magic, ndim, path)
-    return parse_idx(dl.read_payload(path, limit=size), magic, ndim, path)
+    payload = dl.read_payload(path, limit=size)
+    real = dl.FILES.get(Path(path).name.removesuffix(".gz"))
+    if real is not None and len(payload) == real[0]:
+        dl.check_payload(payload, real, f"{path} (not the real MNIST file)")
+    return parse_idx(payload, magic, ndim, path)
 
 
 def read_images(path):
@@ -120,15 +143,30 @@ def _locate(directory, source, name, download):
     return path
 
 
+def _unusable(problem, source):
+    """The MNISTError for `problem` (naming the file) in a folder chosen by `source`."""
+    return MNISTError(f"{problem}. Fix: {FIXES[source]}.")
+
+
+def _read(reader, path, source):
+    """`reader(path)`, or MNISTError if the file cannot be used."""
+    try:
+        return reader(path)
+    except (OSError, ValueError) as error:  # OSError: unreadable, e.g. no permission
+        raise _unusable(error, source) from None
+
+
 def _load_split(directory, source, split, download):
-    """Return uint8 images (m, 28, 28) and int64 labels (m,) of "train" or "test"."""
+    """Return uint8 images (m, 28, 28) and int64 labels (m,) of "train" or "test"; MNISTError
+    with the fix for `source` if a file cannot be used."""
     image_name, label_name = SPLIT_FILES[split]
-    labels = read_labels(_locate(directory, source, label_name, download))
+    label_path = _locate(directory, source, label_name, download)
+    labels = _read(read_labels, label_path, source)
     image_path = _locate(directory, source, image_name, download)
-    images = read_images(image_path)
+    images = _read(read_images, image_path, source)
     if len(images) != len(labels):
-        raise ValueError(f"{image_path}: {len(images):,} images but {len(labels):,} labels"
-                         f" in {label_name}")
+        raise _unusable(f"{image_path}: {len(images):,} images but {len(labels):,} labels in"
+                        f" {label_path.name}: the two files are of different sets", source)
     return images, labels
 
 
@@ -146,6 +184,7 @@ def load_mnist(data_dir=None, *, download=True, validation_size=10_000, dtype="f
     book's 50,000 / 10,000 by default; 0 gives an empty validation split of shape (0, 784)).
     Missing files are downloaded into the folder, except into one named by MNIST_DIR (that is
     only read); `download=False` raises FileNotFoundError instead of fetching anything.
+    A file that is there but cannot be used raises MNISTError (a ValueError).
     """
     dtype = check_dtype(dtype)
     check_positive("validation_size", validation_size, integer=True, allow_zero=True)

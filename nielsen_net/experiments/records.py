@@ -17,15 +17,14 @@ Rules every record follows:
   Only a sweep's resume skips a bad *run* record and reports it: that run has no usable
   result, so it is trained again and its file replaced.
 - In a sweep's runs/ (tune/) folder only files named `<configuration>,seed=<n>.json`
-  (`<configuration>,eta=<x>,seed=<n>.json`) are runs; any other file there, such as an editor's copy,
-  is ignored and reported by `stray_files`, never counted as a seed.
+  (`<configuration>,eta=<x>,seed=<n>.json`) are runs; any other file there, such as an editor's
+  copy, is ignored and reported by `stray_files`, never counted as a seed.
 
-Left out: what the numbers mean (`analysis.py`) and how runs are scheduled (`sweep.py`).
+Left out: what the numbers mean (`nielsen_net.analysis`) and how runs are scheduled (`runner`).
 """
 
 import json
 import math
-import os
 import re
 from pathlib import Path
 
@@ -109,12 +108,16 @@ def run_files(sweep_dir, kind="runs"):
     return found
 
 
+IN_PROGRESS = (".json.lock", ".checkpoint.npz")  # a run's claim and its epoch checkpoint
+
+
 def stray_files(sweep_dir, kind="runs"):
-    """The files in <sweep_dir>/<kind>/ that are not named as runs (ignored by `load_runs`)."""
+    """The files in <sweep_dir>/<kind>/ that are not named as runs (ignored by `load_runs`),
+    leaving out what a run in progress keeps beside its record."""
     folder = Path(sweep_dir, kind)
     named = run_files(sweep_dir, kind)
     return sorted(p for p in folder.glob("*") if p.is_file() and p not in named
-                  and not p.name.startswith("."))
+                  and not p.name.startswith(".") and not p.name.endswith(IN_PROGRESS))
 
 
 def load_runs(sweep_dir, kind="runs"):

@@ -3,6 +3,7 @@
     name = "activation_init"
     description = "..."
     seeds = [0, 1, 2]                  # every configuration runs once per seed
+    order = 1                          # optional: where the report and figures place it
     [defaults]                         # RunConfig settings shared by every run
     cost = "cross_entropy"
     [grid]                             # axes to cross: each combination is a configuration
@@ -16,6 +17,10 @@
     eta = [0.1, 0.3, 1.0]              # candidates, each trained ...
     epochs = 10                        # ... on this shorter budget ...
     seeds = [100, 101]                 # ... once per seed (>= 2); see tuning.py for the rule
+    [panels]                           # optional: the configurations a figure draws, keyed
+    confusion = ["ch1-100"]            # by its file name: a list, in drawing order ...
+    [panels.ch1_curves]                # ... or a table of panel titles, each with its list
+    "chapter 1" = ["ch1-30", "ch1-100"]
 
 A run is identified by its configuration's name and seed, and its result is stored as
 `<results>/<sweep>/runs/<configuration>,seed=<seed>.json`; tuning runs as
@@ -41,7 +46,8 @@ from pathlib import Path
 from .config import RunConfig
 from ..nn.checks import check_positive
 
-TOP_KEYS = {"name", "description", "seeds", "defaults", "grid", "runs", "tune"}
+TOP_KEYS = {"name", "description", "seeds", "order", "defaults", "grid", "runs", "tune",
+            "panels"}
 RUN_EXTRA_KEYS = {"seeds", "book", "eta_from"}
 TUNE_KEYS = {"eta", "epochs", "seeds"}
 # Sweep and configuration names become file names: letters, digits and _ . , = + -, never
@@ -58,6 +64,8 @@ class Sweep:
     notes: dict = field(default_factory=dict)  # configuration name -> the run's `book` table
     tune: dict | None = None
     eta_from: dict = field(default_factory=dict)  # configuration -> the one whose eta it takes
+    order: int | None = None        # its place in the report and the figures (None: last)
+    panels: dict = field(default_factory=dict)  # figure -> [configurations] or {title: [...]}
 
     def tuned(self):
         """The configurations that choose their own eta (all of them when there is a [tune])."""
@@ -134,12 +142,13 @@ def load_sweep(name_or_path, folder=None, *, overrides=None):
         if other not in configurations or other in eta_from or "tune" not in spec:
             raise ValueError(f"{path.name}: configuration {name!r}: eta_from must name a tuned "
                              f"configuration of a sweep with [tune]; got {other!r}")
+    _check_panels(spec.get("panels", {}), configurations, path)
     tune = spec.get("tune")
     if tune is not None:
         tune = {"epochs": tune.get("epochs", 10), "seeds": tune.get("seeds", [100, 101]),
                 "eta": tune["eta"]} | {k: v for k, v in overrides.items() if k == "epochs"}
     return Sweep(spec.get("name", path.stem), spec.get("description", ""), configurations,
-                 seeds, notes, tune, eta_from)
+                 seeds, notes, tune, eta_from, spec.get("order"), spec.get("panels", {}))
 
 
 def check_name(kind, name):
@@ -162,6 +171,9 @@ def _check_spec(spec, path):
             if not isinstance(spec.get(key, {}), dict):
                 raise ValueError(f"[{key}] must be a table; got {spec[key]!r}")
         _check_seeds("seeds", spec.get("seeds", [0]))
+        order = spec.get("order", 0)
+        if not isinstance(order, int) or isinstance(order, bool):
+            raise ValueError(f"order must be an integer; got {order!r}")
         if spec.get("runs") == {}:
             raise ValueError("[runs] holds no run: add [runs.<name>] tables or drop [runs]")
         for axis, values in spec.get("grid", {}).items():
@@ -180,6 +192,24 @@ def _check_spec(spec, path):
             _check_tune(spec["tune"])
     except ValueError as error:
         raise ValueError(f"{where}: {error}") from None
+
+
+def _check_panels(panels, configurations, path):
+    """Refuse a [panels] table that is not {figure: [configurations] or {panel title:
+    [configurations]}}, or that names a configuration the file does not define."""
+    if not isinstance(panels, dict):
+        raise ValueError(f"{path.name}: panels must be a table; got {panels!r}")
+    for figure, entry in panels.items():
+        lists = entry.items() if isinstance(entry, dict) else [(None, entry)]
+        for title, names in lists:
+            key = f"panels.{figure}" + (f".{title!r}" if title is not None else "")
+            if not (isinstance(names, list) and names and all(isinstance(n, str) for n in names)):
+                raise ValueError(f"{path.name}: {key} must be a non-empty list of configuration "
+                                 f"names (or a table of such lists); got {names!r}")
+            unknown = [n for n in names if n not in configurations]
+            if unknown:
+                raise ValueError(f"{path.name}: {key} names {unknown}, not configurations of "
+                                 f"this sweep")
 
 
 def _check_tune(tune):

@@ -33,7 +33,8 @@ class Activation:
     name = "activation"
 
     def backward(self, z, a, grad):
-        """(dC/dz) for (dC/da) = `grad`; all (m, n). BP1's Hadamard product for elementwise units."""
+        """(dC/dz) for (dC/da) = `grad`; all (m, n). BP1's Hadamard product for elementwise
+        units."""
         return grad * self.prime(z, a)
 
     def __repr__(self):

@@ -28,15 +28,17 @@ class ConvPool:
 
     w: (filters, KERNEL, KERNEL, C), channels last like the images (network3's filter_shape is
     (filters, C, KERNEL, KERNEL)); b: (filters,). The convolution is one matrix product: the
-    input's KERNEL x KERNEL patches (im2col, from a strided view) times the flattened filters. It is a cross-correlation, as in most libraries; Theano's conv2d
-    flips the kernel, which changes nothing learned from a symmetric random start."""
+    input's KERNEL x KERNEL patches (im2col, from a strided view) times the flattened filters.
+    It is a cross-correlation, as in most libraries; Theano's conv2d flips the kernel, which
+    changes nothing learned from a symmetric random start."""
 
     def __init__(self, in_shape, filters, activation, rng, dtype, pool=2):
         H, W, C = in_shape
         if H < KERNEL or W < KERNEL or (H - KERNEL + 1) % pool or (W - KERNEL + 1) % pool:
             raise ValueError(f"a {KERNEL}x{KERNEL} convolution pooled {pool}x{pool} needs an "
                              f"input whose side - {KERNEL - 1} divides by {pool}; got {H}x{W}")
-        self.in_shape, self.filters, self.pool, self.activation = in_shape, filters, pool, activation
+        self.in_shape, self.filters, self.pool = in_shape, filters, pool
+        self.activation = activation
         self.conv_shape = (H - KERNEL + 1, W - KERNEL + 1)
         self.out_shape = (self.conv_shape[0] // pool, self.conv_shape[1] // pool, filters)
         n_out = filters * KERNEL * KERNEL / pool ** 2

@@ -16,20 +16,17 @@ Three scores, all a mean squared error per pixel, (m,):
 - mean distance: the squared distance to the mean normal image (`mean_distance`).
 
 The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`,
-`settled_epoch` and `still_falling` for the length of training, and `welch_interval` for
+`settled_epoch` and `still_falling` for the length of training, and `stats.welch` for
 differences of AUCs over seeds (`differences`). `auc_summary`, `mean_over_digits`,
 `best_fixed_k`, `lowest_errors` and `ink_contrast` give the report its numbers from a record.
 
 Left out: files, figures and loops over digits (scripts/one_class.py does those).
 """
 
-import math
-
 import numpy as np
 
 from ..nn.network import Network
-from ..analysis.stats import decide, mean_interval, t_quantile
-from ..nn.checks import check_positive
+from ..analysis.stats import decide, mean_interval, welch
 
 
 def normal_split(X, normal, validation_fraction, rng):
@@ -128,24 +125,6 @@ def autoencoder_error(net, X):
         return reconstruction_error(X, net.feedforward(X))
 
 
-def welch_interval(a, b, confidence=0.95):
-    """(mean(a) - mean(b), half-width) of a Welch t interval for the difference of means.
-
-    A group of one value counts as a constant (a deterministic baseline): it adds no variance
-    and no degrees of freedom, so against it this is the one-sample t interval of `a`. Needs
-    at least two values in one group; the half-width is 0 if neither varies."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if len(a) < 2 and len(b) < 2:
-        raise ValueError(f"need at least two values in one group; got {len(a)} and {len(b)}")
-    terms = [x.var(ddof=1) / len(x) if len(x) > 1 else 0.0 for x in (a, b)]
-    se2 = sum(terms)
-    diff = float(a.mean() - b.mean())
-    if se2 == 0:
-        return diff, 0.0
-    df = se2 ** 2 / sum(t ** 2 / (len(x) - 1) for t, x in zip(terms, (a, b)) if len(x) > 1)
-    return diff, float(t_quantile(0.5 + confidence / 2, df) * math.sqrt(se2))
-
-
 def select(curves):
     """(index, epoch): the candidate and the 1-based epoch whose validation error, averaged
     over its rows, is lowest. `curves` lists one (n_runs, n_epochs) array per candidate of
@@ -206,15 +185,15 @@ def chosen_fall(stage2):
 
 def differences(auc, other, first="autoencoder"):
     """{"0".."9", "mean": {difference, ci95, word}}: `first`'s AUC minus `other`'s, from
-    `auc` ({method: {digit: [AUC per seed]}}), with a 95% `welch_interval` over seeds; for the
-    mean over the digits, one value per seed. `word` is `stats.decide` of the interval."""
+    `auc` ({method: {digit: [AUC per seed]}}), with a 95% `stats.welch` interval over seeds;
+    for the mean over the digits, one value per seed. `word` is `stats.decide` of the interval."""
     pairs = [(d, auc[first][d], auc[other][d]) for d in sorted(auc[first], key=int)]
     pairs.append(("mean", mean_over_digits(auc[first]), mean_over_digits(auc[other])))
     out = {}
     for key, a, b in pairs:
-        diff, half = welch_interval(a, b)
-        out[key] = {"difference": diff, "ci95": [diff - half, diff + half],
-                    "word": decide(diff - half, diff + half)}
+        w = welch(a, b)
+        out[key] = {"difference": w["difference"], "ci95": [w["lo"], w["hi"]],
+                    "word": decide(w["lo"], w["hi"])}
     return out
 
 

@@ -5,7 +5,8 @@ compared bit for bit with the same sweep run in one process.
 
 It installs Slurm and munge from the distribution's packages if they are missing (apt-get, as
 root), starts munged, slurmctld and slurmd with their config, state, logs and key in a temporary
-folder (on free ports, so it never meets another cluster), submits tests/slurm_sweep.toml
+folder (on free ports, so it never meets another cluster; nielsen_net/experiments/slurm_check.py
+does these), submits tests/slurm_sweep.toml
 (2 configurations x 2 seeds with [tune], 1 epoch, 500 training images) as an array of
 scripts/slurm/sweep.sbatch, waits for it, runs the same sweep in one process, compares every
 run record except its timing and environment, and stops every daemon it started by its PID.
@@ -18,11 +19,7 @@ Left out: the dependent plots-and-report job of `make slurm` (the tiny sweep has
 """
 
 import argparse
-import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,19 +31,13 @@ import numpy as np
 from nielsen_net.data.download import FILES, find_file
 from nielsen_net.paths import PROJECT_ROOT
 from nielsen_net.data.mnist import resolve_data_dir
+from nielsen_net.experiments.slurm_check import SEARCH_PATH, Unavailable, compare, install, \
+    start_cluster, stop
 from nielsen_net.experiments.sweeps import load_sweep
 
 SKIP = 77  # the exit status test runners read as "skipped"
 SWEEP = PROJECT_ROOT / "tests" / "slurm_sweep.toml"
 BATCH = PROJECT_ROOT / "scripts" / "slurm" / "sweep.sbatch"
-PACKAGES = ["slurmctld", "slurmd", "slurm-client", "munge"]
-PROGRAMS = ["slurmctld", "slurmd", "sbatch", "sinfo", "munged", "mungekey"]
-SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
-UNTIMED = ("seconds", "environment")  # differ between any two runs of the same code
-
-
-class Unavailable(Exception):
-    """Slurm cannot be installed or started here: a reason to skip, not a failure."""
 
 
 def main():
@@ -87,133 +78,6 @@ def main():
           f"records equal bit for bit to a single-process run's (timing and environment aside)")
 
 
-# ----- the cluster -------------------------------------------------------------------------------
-
-def install():
-    """Install the Slurm and munge packages if any program is missing."""
-    missing = [p for p in PROGRAMS if shutil.which(p, path=SEARCH_PATH) is None]
-    if not missing:
-        return
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise Unavailable(f"{', '.join(missing)} not installed, and installing them needs root "
-                          f"and apt-get; install {' '.join(PACKAGES)}")
-    print(f"slurm-check: installing {' '.join(PACKAGES)}", flush=True)
-    apt = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *PACKAGES]):
-        done = subprocess.run(command, env=apt, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise Unavailable(f"`{' '.join(command)}` failed: {tail(done.stderr)}")
-
-
-def start_cluster(folder, daemons):
-    """Start munged, slurmctld and slurmd under `folder`; append each pid file to `daemons`
-    as soon as it is started; return the environment for Slurm's clients."""
-    munge = folder / "munge"
-    munge.mkdir()
-    for path in (folder, munge):
-        path.chmod(0o755)  # munged's socket needs a path all may enter but only root may write
-    key, sock = munge / "munge.key", munge / "munge.sock"
-    program("mungekey", "--create", f"--keyfile={key}")
-    key.chmod(0o600)
-    daemons.append(munge / "munged.pid")
-    program("munged", f"--socket={sock}", f"--key-file={key}", f"--pid-file={daemons[-1]}",
-            f"--log-file={munge / 'munged.log'}", f"--seed-file={munge / 'munged.seed'}")
-    conf = folder / "slurm.conf"
-    conf.write_text(slurm_conf(folder, sock))
-    for name in ("slurmctld", "slurmd"):
-        daemons.append(folder / f"{name}.pid")
-        program(name, "-f", str(conf))
-    env = os.environ | {"SLURM_CONF": str(conf)}
-    for _ in range(60):
-        state = subprocess.run([shutil.which("sinfo", path=SEARCH_PATH), "-h", "-N", "-o",
-                                "%T"], env=env, capture_output=True, text=True).stdout.strip()
-        if state == "idle":
-            return env
-        time.sleep(0.5)
-    logs = "".join(tail((folder / f"{n}.log").read_text(errors="replace"))
-                   for n in ("slurmctld", "slurmd") if (folder / f"{n}.log").exists())
-    raise Unavailable(f"the node did not become idle within 30 s (state {state!r}); {logs}")
-
-
-def slurm_conf(folder, munge_socket):
-    """A one-node cluster without systemd or cgroups, all of its files under `folder`."""
-    host = socket.gethostname().split(".")[0]
-    controller, node = free_port(), free_port()
-    return f"""ClusterName=check
-SlurmctldHost={host}
-SlurmctldPort={controller}
-SlurmdPort={node}
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-CredType=cred/munge
-AuthInfo=socket={munge_socket}
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
-MpiDefault=none
-SchedulerType=sched/backfill
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-ReturnToService=2
-MailProg=/bin/true
-StateSaveLocation={folder / 'state'}
-SlurmdSpoolDir={folder / 'spool'}
-SlurmctldPidFile={folder / 'slurmctld.pid'}
-SlurmdPidFile={folder / 'slurmd.pid'}
-SlurmctldLogFile={folder / 'slurmctld.log'}
-SlurmdLogFile={folder / 'slurmd.log'}
-NodeName={host} CPUs={os.cpu_count()} State=UNKNOWN
-PartitionName=check Nodes=ALL Default=YES MaxTime=INFINITE State=UP
-"""
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("", 0))
-        return probe.getsockname()[1]
-
-
-def program(name, *args):
-    """Run a Slurm or munge program (daemons fork into the background and return)."""
-    path = shutil.which(name, path=SEARCH_PATH)
-    done = subprocess.run([path, *args], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise Unavailable(f"`{name}` failed to start: {tail(done.stderr + done.stdout)}")
-
-
-def stop(pid_files):
-    """Stop each daemon by the PID in its file, last started first: TERM, then KILL."""
-    for pid_file in reversed(pid_files):
-        try:
-            pid = int(pid_file.read_text())
-            os.kill(pid, signal.SIGTERM)
-        except (OSError, ValueError):
-            continue  # never started, or already gone
-        for _ in range(50):
-            if not alive(pid):
-                break
-            time.sleep(0.1)
-        else:
-            os.kill(pid, signal.SIGKILL)
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except OSError:
-        return False
-
-
-def tail(text, lines=5):
-    return " | ".join(text.strip().splitlines()[-lines:])
-
-
-# ----- the sweep ---------------------------------------------------------------------------------
-
 def data_folder(folder):
     """The MNIST folder if real MNIST is found, else random look-alike IDX files in `folder`
     (500 training + 10,000 validation images, 100 test images)."""
@@ -249,38 +113,6 @@ def run_array(folder, env, tasks):
 
 def outside_slurm(env):
     return {k: v for k, v in env.items() if not k.startswith("SLURM_")}
-
-
-def comparable(record):
-    """A run record without what differs between two runs of the same code: its timing and
-    the environment (date, machine)."""
-    record = {k: v for k, v in record.items() if k not in UNTIMED}
-    return record | {"history": {k: v for k, v in record["history"].items() if k not in UNTIMED}}
-
-
-def compare(expected, actual, tasks):
-    """What differs between two results folders of the same sweep: run files one lacks,
-    records unequal beyond timing, chosen etas and tuning grids, and the number of logged
-    invocations (one per task that had work)."""
-    def runs(folder):
-        return {str(p.relative_to(folder)): comparable(json.loads(p.read_text()))
-                for p in folder.glob("*/*.json")}
-    want, got = runs(expected), runs(actual)
-    problems = [f"{name}: only in the {where} run" for name, where in
-                [(n, "single-process") for n in sorted(set(want) - set(got))]
-                + [(n, "array") for n in sorted(set(got) - set(want))]]
-    problems += [f"{name}: records differ" for name in sorted(set(want) & set(got))
-                 if want[name] != got[name]]
-    single, array = (json.loads((f / "sweep.json").read_text()) for f in (expected, actual))
-    for key in ("chosen_eta", "tuning_grid"):
-        if single.get(key) != array.get(key):
-            problems.append(f"{key} differs: {single.get(key)} vs {array.get(key)}")
-    if len(array["invocations"]) != tasks:
-        problems.append(f"sweep.json logs {len(array['invocations'])} invocations for {tasks} "
-                        f"tasks: concurrent tasks lost each other's entries")
-    if not want:
-        problems.append("the single-process run wrote no records")
-    return problems
 
 
 if __name__ == "__main__":

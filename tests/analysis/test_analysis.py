@@ -60,39 +60,6 @@ def test_summary_leaves_diverged_runs_out_of_the_dead_units_only():
     assert s["test"]["mean"] == pytest.approx(50.0)
 
 
-def test_epochs_to_target_counts_epochs_and_training_seconds_up_to_the_first_hit():
-    r = record([0.97, 0.981, 0.975, 0.99], seconds=[1.0, 2.0, 4.0, 8.0])
-    assert analysis.epochs_to(r, 0.98) == (2, 3.0)
-    assert analysis.epochs_to(record([0.97, None]), 0.98) is None
-    reached = {"a": analysis.reaching([r, record([0.99], seconds=[5.0])], 0.98),
-               "b": analysis.reaching([r, record([0.5])], 0.98),     # one seed never gets there
-               "c": analysis.reaching([record([0.99], seconds=[4.0])], 0.98)}
-    assert reached["b"]["reached"] == 1 and reached["a"]["seconds"]["mean"] == 4.0
-    # ranked by epochs over the configurations every seed of which got there: c (1), a (1.5)
-    assert analysis.ranked_by_epochs(reached) == ["c", "a"]
-    assert analysis.ranked_by_epochs({"b": reached["b"]}) == []
-    assert analysis.epochs_to_target([r, record([0.5])], 0.98) == [2, pytest.approx(float("nan"),
-                                                                                   nan_ok=True)]
-
-
-@pytest.mark.parametrize("r0,r1,accuracy,expected", [
-    (0.05, 1.0, 95.0, "vanishing"),
-    (20.0, 1.0, 95.0, "exploding"),
-    (1.0, 0.5, 95.0, "kept"),
-    (1.0, 0.05, 95.0, None),   # vanishes during training
-    (1.0, 1.0, 80.0, None),    # does not learn well enough
-    (float("nan"), 1.0, 95.0, None),
-])
-def test_gradient_classes(r0, r1, accuracy, expected):
-    assert analysis.gradient_class(r0, r1, accuracy) == expected
-
-
-def test_gradient_ratio_is_first_over_last_and_nan_without_gradient():
-    r = record([0.9], norms=((0.1, 1.0), (0.0, 0.0)))
-    assert analysis.gradient_ratio(r, 0) == pytest.approx(0.1)
-    assert math.isnan(analysis.gradient_ratio(r, -1))
-
-
 def test_auc_is_the_probability_a_positive_outscores_a_negative():
     scores = np.array([0.1, 0.4, 0.35, 0.8])
     positive = np.array([False, False, True, True])

@@ -167,26 +167,35 @@ def test_pairs_of_configurations_that_differ_only_in_the_trainer():
     assert result["bootstrap"][0] < 0 < result["bootstrap"][1]
 
 
-def relu_run(eta, depth, dead, accuracy, activation="relu", diverged=False):
-    return {"config": {"activation": activation, "eta": eta, "sizes": [784] + [100] * depth + [10]},
-            "history": {"diverged": diverged}, "test_accuracy": accuracy / 100,
-            "diagnostics": {"dead_fraction": [[0.0] * depth, [dead / 100] * depth]}}
+def judged(name, value, ours, chapter=3, measure="peak", train_size=50_000, **extra):
+    """An entry of the book table for `chapter3_offset`: (configuration, check, row, records)."""
+    check = {"row": name, "chapter": chapter, "measure": measure, "value": value} | extra
+    config = {"train_size": train_size} | ({"trainer": "book_per_example"}
+                                          if name.endswith("per-example") else {})
+    return name, check, {"ours": {"mean": ours}}, [{"config": config}]
 
 
-def test_dead_unit_cost_compares_within_learning_rate_and_depth():
-    # Pooled, dead units go with HIGHER accuracy (the large eta kills units and learns more);
-    # within each eta, every 10 points of dead units cost 1 point of accuracy.
-    rng = np.random.default_rng(0)
-    runs = [relu_run(eta, 1, dead, base - dead / 10 + rng.normal(0, 0.01))
-            for eta, base, deads in ((0.01, 90, (0, 2, 4)), (1.0, 98, (40, 45, 50)))
-            for dead in deads]
-    runs += [relu_run(1.0, 1, 99, 10, diverged=True), relu_run(1.0, 1, 0, 50, "leaky_relu")]
-    pooled = np.polyfit([100 * r["diagnostics"]["dead_fraction"][-1][0] for r in runs[:6]],
-                        [100 * r["test_accuracy"] for r in runs[:6]], 1)[0]
-    assert pooled > 0
-    result = verdicts.dead_unit_cost(runs)
-    assert result["slope"] == pytest.approx(-1.0, abs=0.05)
-    assert result["word"] == "lower" and (result["runs"], result["cells"]) == (6, 2)
-    assert verdicts.dead_unit_cost(runs[:3]) is not None       # 3 runs, 1 cell: a fit
-    assert verdicts.dead_unit_cost(runs[:2]) is None           # 2 runs, 1 cell: none yet
-    assert verdicts.dead_unit_cost(runs[6:]) is None           # diverged and leaky only
+def test_the_chapter_3_offset_takes_only_its_full_data_peak_rows_of_our_trainer():
+    rows = [judged("a", 96.0, 95.8), judged("b", 97.0, 96.9), judged("ch1", 95.0, 90.0, chapter=1),
+            judged("small", 82.0, 80.0, train_size=1000), judged("x-per-example", 96.0, 95.0),
+            judged("over", 96.0, 90.0, relation="above"), judged("final", 96.0, 90.0,
+                                                                 measure="final")]
+    found = verdicts.chapter3_offset(rows)
+    assert [name for name, _ in found["rows"]] == ["a", "b"]
+    assert [d for _, d in found["rows"]] == pytest.approx([-0.2, -0.1])
+    assert found["mean"] == pytest.approx(-0.15) and found["lo"] < 0 < found["hi"]
+    assert found["word"] == "not distinguishable"
+    assert verdicts.chapter3_offset(rows[:1]) is None       # one row: no interval
+
+
+def test_implementations_are_compared_where_both_have_two_seeds():
+    runs = {"ours": [run_record(96.3 + 0.1 * s, 96, s) for s in range(3)],
+            "book": [run_record(96.2 + 0.1 * s, 96, s, "book_per_example") for s in range(3)],
+            "ours-once": [run_record(96, 96, 0) | {"config": {"eta": 3.0, "seed": 0}}],
+            "book-once": [run_record(96, 96, 0) | {"config": {"eta": 3.0, "seed": 0,
+                                                              "trainer": "book_per_example"}}]}
+    found, = verdicts.implementation_comparisons(runs)
+    assert (found["book"], found["ours"]) == ("book", "ours")
+    assert found["book_peaks"] == pytest.approx([96.2, 96.3, 96.4])
+    assert found["comparison"]["difference"] == pytest.approx(-0.1)
+    assert "bootstrap" in found["comparison"]

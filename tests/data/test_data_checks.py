@@ -1,5 +1,7 @@
 """Data hardening: a small .gz that expands to far more than its IDX header promises is never
-expanded whole, and a MNIST_DIR that is set but wrong fails the real-data tests loudly."""
+expanded whole; a MNIST_DIR that is set but wrong, or real files that do not load, fail the
+real-data tests with one error line (no traceback) and skip the rest; without MNIST they skip,
+and the summary says why once."""
 
 import gzip
 import os
@@ -65,6 +67,38 @@ def test_a_set_but_wrong_mnist_dir_fails_the_real_data_tests(tmp_path, folder):
     assert done.returncode == 1, done.stdout
     assert "1 error" in done.stdout and "skipped" not in done.stdout
     assert f"real MNIST not found in {tmp_path / folder} (from MNIST_DIR)" in done.stdout
+
+
+def real_data_tests(env):
+    """pytest's output on the four real-data tests of tests/data/test_mnist.py under `env`."""
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           str(ROOT / "tests" / "data" / "test_mnist.py"), "-k", "real"],
+                          cwd=ROOT, capture_output=True, text=True, env=env).stdout
+
+
+def test_a_mnist_dir_pointing_nowhere_is_one_error_without_a_traceback(tmp_path):
+    out = real_data_tests(os.environ | {"MNIST_DIR": str(tmp_path / "nowhere")})
+    assert "1 error" in out and "3 skipped" in out, out
+    assert out.count("real MNIST not found in") == 1
+    assert "Traceback" not in out and "conftest.py:" not in out and "def mnist" not in out
+
+
+def test_real_files_that_do_not_load_are_one_error_naming_the_file(tmp_path):
+    for name in download.FILES:
+        (tmp_path / f"{name}.gz").write_bytes(gzip.compress(b"junk"))
+    out = real_data_tests(os.environ | {"MNIST_DIR": str(tmp_path)})
+    assert "1 error" in out and "3 skipped" in out, out
+    assert f"real MNIST does not load: {tmp_path}/train-labels-idx1-ubyte.gz: wrong magic" in out
+    assert "Traceback" not in out
+
+
+def test_without_mnist_the_summary_says_once_why_its_tests_were_skipped():
+    env = {k: v for k, v in os.environ.items() if k != "MNIST_DIR"}
+    if (ROOT / "data" / "mnist").is_dir():
+        pytest.skip("data/mnist exists here: the real-data tests would run")
+    out = real_data_tests(env)
+    assert "4 skipped" in out and "4 tests on real MNIST skipped: real MNIST not found in " \
+        f"{ROOT / 'data' / 'mnist'} (from default)" in out, out
 
 
 # ----- `make data` offline: says what it does, and does not retry a failed name lookup ---------

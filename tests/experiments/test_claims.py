@@ -1,5 +1,5 @@
 """Exclusive run claims: two processes never train the same run, and a dead claimant's lock is
-taken over."""
+taken over (the runner's use of them is tested in test_runner.py)."""
 
 import json
 import os
@@ -8,13 +8,8 @@ import subprocess
 import sys
 import time
 
-from helpers import load_script
 from nielsen_net.experiments import claims
 from nielsen_net.experiments.claims import claim, lock_path, release
-from nielsen_net.experiments.config import RunConfig
-from nielsen_net.experiments.records import write_record
-
-sweep_script = load_script("sweep")
 
 
 def dead_pid():
@@ -68,51 +63,3 @@ def test_an_unreadable_lock_counts_by_its_age(tmp_path):
     old = time.time() - claims.STALE_SECONDS - 60
     os.utime(lock_path(run), (old, old))
     assert claim(run)
-
-
-def test_the_runner_skips_a_run_another_process_holds(tmp_path):
-    """The worker trains nothing (and loads no data) for a claimed run."""
-    path = tmp_path / "runs" / "a,seed=0.json"
-    write_lock(path, socket.gethostname(), os.getpid())  # this live process holds it
-    assert sweep_script.run_one(("runs/a,seed=0", RunConfig(), path, {})) is False
-    assert not path.exists() and lock_path(path).exists()
-
-
-def test_the_runner_skips_a_run_finished_since_it_looked(tmp_path):
-    path = tmp_path / "a,seed=0.json"
-    config = RunConfig(sizes=[784, 8, 10])
-    write_record(path, {"config": config.to_dict(), "history": {}})
-    assert sweep_script.run_one(("a,seed=0", config, path, {})) is False
-    assert not lock_path(path).exists()  # released
-
-
-def test_two_sweep_processes_on_one_sweep_train_each_run_once(tmp_path):
-    """Started together, the two runners split the runs: their trained counts add up to the
-    number of runs (each process reports what another process took)."""
-    import re
-    import numpy as np
-    from helpers import ROOT, idx_bytes
-    rng = np.random.default_rng(0)
-    for name, n in (("train", 10_100), ("t10k", 50)):  # 100 training images after validation
-        images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
-        (tmp_path / f"{name}-images-idx3-ubyte").write_bytes(idx_bytes(0x803, images))
-        labels = rng.integers(0, 10, n, dtype=np.uint8)
-        (tmp_path / f"{name}-labels-idx1-ubyte").write_bytes(idx_bytes(0x801, labels))
-    sweep = tmp_path / "pair.toml"
-    sweep.write_text("name = 'pair'\nseeds = [0, 1, 2, 3, 4, 5]\n[defaults]\n"
-                     "sizes = [784, 8, 10]\nepochs = 1\ntrain_size = 100\n")
-    command = [sys.executable, str(ROOT / "scripts" / "sweep.py"), str(sweep), "--jobs", "1",
-               "--results", str(tmp_path / "results")]
-    env = os.environ | {"MNIST_DIR": str(tmp_path)}
-    runners = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True) for _ in range(2)]
-    trained = 0
-    for runner in runners:
-        out, err = runner.communicate(timeout=300)
-        assert runner.returncode == 0, err
-        to_run = int(re.search(r"(\d+) to run", out).group(1))
-        taken = re.search(r"(\d+) of \d+ runs were claimed or finished by another", err)
-        trained += to_run - (int(taken.group(1)) if taken else 0)
-    assert trained == 6
-    runs = tmp_path / "results" / "pair" / "runs"
-    assert len(list(runs.glob("*.json"))) == 6 and not list(runs.glob("*.lock"))

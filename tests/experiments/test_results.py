@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from helpers import ROOT
-from nielsen_net.experiments.records import (SCHEMA_VERSION, BadRecord, load_runs, read_record, stray_files,
-                                 write_record)
+from nielsen_net.experiments.records import (SCHEMA_VERSION, BadRecord, load_runs, read_record,
+                                             stray_files, write_record)
 
 
 def run_record(seed):

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from helpers import ROOT, load_script
+from nielsen_net.experiments.slurm_check import compare
 
 check = load_script("slurm/check")
 
@@ -33,10 +34,10 @@ def test_the_comparison_ignores_timing_and_catches_any_other_difference(tmp_path
                   {"a": 0.1}, 1)
     write_results(array, {"runs/a.json": record(0.9, 7.0), "runs/b.json": record(0.8, 7.0)},
                   {"a": 0.1}, 3)
-    assert check.compare(single, array, 3) == []
+    assert compare(single, array, 3) == []
     write_results(array, {"runs/a.json": record(0.9 + 1e-16, 7.0)}, {"a": 0.3}, 2)
     (array / "runs" / "b.json").unlink()
-    assert check.compare(single, array, 3) == [
+    assert compare(single, array, 3) == [
         "runs/b.json: only in the single-process run", "runs/a.json: records differ",
         "chosen_eta differs: {'a': 0.1} vs {'a': 0.3}",
         "sweep.json logs 2 invocations for 3 tasks: concurrent tasks lost each other's entries"]

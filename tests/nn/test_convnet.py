@@ -41,7 +41,8 @@ def perturbed(net, rng):
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "identity"])
-@pytest.mark.parametrize("spec, dropout", [(["conv3", "fc5"], 0.0), (["conv2", "conv3", "fc4"], 0.0),
+@pytest.mark.parametrize("spec, dropout", [(["conv3", "fc5"], 0.0),
+                                           (["conv2", "conv3", "fc4"], 0.0),
                                            (["conv2", "fc4", "fc3"], 0.5), (["fc6"], 0.3)])
 def test_convnet_backprop_matches_finite_differences(activation, spec, dropout):
     rng = np.random.default_rng(1)
@@ -206,3 +207,13 @@ def test_float32_net_trains_in_float32():
     net.SGD((X, y), 1, 10, 0.1, 0.1)
     assert all(p.dtype == np.float32 for p in net.weights + net.biases)
     assert net.feedforward(X).dtype == np.float32
+
+
+def test_a_net_whose_weights_blow_up_is_marked_diverged_and_stops():
+    rng = np.random.default_rng(0)
+    data = (rng.random((20, 784)).astype(np.float32), rng.integers(0, 10, 20))
+    net = ConvNet(["fc5"], activation="relu", seed=0)
+    history = net.SGD(data, 10, 5, 1e9, 0.0, evaluation_data=data)
+    assert history.diverged and history.epochs < 10
+    steady = ConvNet(["fc5"], activation="relu", seed=0).SGD(data, 3, 5, 0.1, 0.0)
+    assert not steady.diverged and steady.epochs == 3

@@ -191,7 +191,8 @@ def test_a_diverged_run_records_no_test_accuracy():
 
 
 def test_rerun_check_counts_a_diverged_epoch_as_identical():
-    from nielsen_net.experiments.records import strict as comparable  # rerun_check compares records so
+    # rerun_check compares records by this strict form
+    from nielsen_net.experiments.records import strict as comparable
     fresh = {"cost": [0.5, float("nan")], "deep": {"x": [float("nan")]}}
     assert comparable(fresh) == comparable({"cost": [0.5, None], "deep": {"x": [None]}})
     assert comparable(fresh) == comparable({"cost": [0.5, float("nan")], "deep": {"x": [None]}})

@@ -1,4 +1,5 @@
-"""scripts/one_class.py: its record, end to end on a small fake MNIST, and its JSON writer."""
+"""scripts/one_class.py: its record, end to end on a small fake MNIST; and the selection's stages
+(nielsen_net/one_class/selection.py)."""
 
 import json
 import math
@@ -9,10 +10,9 @@ import sys
 
 import numpy as np
 
-from helpers import ROOT, idx_bytes, load_script
-
-one_class = load_script("one_class")
-report = load_script("report")
+from helpers import ROOT, idx_bytes
+from nielsen_net.one_class import selection, workers
+from nielsen_net.report import one_class as one_class_report
 
 
 def small_config(tmp_path):
@@ -79,7 +79,7 @@ def test_the_script_writes_every_auc_the_selection_and_the_hard_case(tmp_path):
     assert sum(histogram["normal"]) == 20 and sum(histogram["anomalous"]) == 180
     assert [p["method"] for p in record["published"]][0] == "One-Class Deep SVDD"
     assert {"git_commit", "numpy"} <= set(record["environment"])
-    section = report.one_class_section(tmp_path)
+    section = one_class_report.section(tmp_path)
     rows = [line for line in section.splitlines() if re.match(r"\| (\d|\*\*mean)", line)]
     assert len(rows) == 11 and all(line.count("|") == 9 for line in rows)  # 8 columns
     assert ("still at the edge" in section) == bool(record["selection"]["at_grid_edge"])
@@ -96,13 +96,13 @@ def test_stage2_grows_its_eta_grid_until_the_choice_is_inside(monkeypatch):
         return [{"validation_error": [1 + abs(np.log10(t["training"]["eta"]) + 4)] * 5,
                  "seconds": 0.0} for t in tasks]
 
-    monkeypatch.setattr(one_class, "run_all", fake_run_all)
+    monkeypatch.setattr(workers, "run_all", fake_run_all)
     config = {"autoencoder": {"training": {"mini_batch_size": 64},
                               "selection": {"digits": [0, 5], "seed": 100},
                               "refine": {"eta_factors": [0.3, 1.0, 3.0], "max_epochs": 5,
                                          "tolerance": 0.01, "window": 2}}}
     stage1 = {"training": {"eta": 0.001}, "network": {}}
-    stage2 = one_class.refine(config, stage1, jobs=1)
+    stage2 = selection.refine(config, stage1, jobs=1)
     assert stage2["grid"]["eta"] == [3e-05, 1e-04, 3e-04, 1e-03, 3e-03]
     assert stage2["chosen"]["eta"] == 1e-04 and stage2["at_grid_edge"] == []
     assert sorted(trained) == sorted(2 * stage2["grid"]["eta"])  # each eta on both digits
@@ -113,10 +113,10 @@ def pytest_fail(message):
 
 
 def test_the_grid_expands_to_every_combination_with_each_activation_s_init():
-    selection = {"grid": {"sizes": [[784, 8, 784]], "activation": ["sigmoid", "relu"],
-                          "cost": ["quadratic"], "eta": [0.1, 1.0, 3.0]},
-                 "inits": {"sigmoid": "xavier", "relu": "he"}}
-    grid = list(one_class.candidates(selection))
+    table = {"grid": {"sizes": [[784, 8, 784]], "activation": ["sigmoid", "relu"],
+                      "cost": ["quadratic"], "eta": [0.1, 1.0, 3.0]},
+             "inits": {"sigmoid": "xavier", "relu": "he"}}
+    grid = list(selection.candidates(table))
     assert len(grid) == 6
     assert {(n["activation"], n["init"]) for _, n, _ in grid} == {("sigmoid", "xavier"),
                                                                   ("relu", "he")}
@@ -140,13 +140,13 @@ def test_stage1_is_reused_only_when_the_config_it_ran_is_unchanged():
     old = {"config": config, "selection": stage1, "environment": environment}
     new = {"config": config, "selection": {"stage1": stage1 | {"reused_from": {"git_commit": "x"}}},
            "environment": environment}
-    assert one_class.reusable_stage1(old, config) == stage1 | {
+    assert selection.reusable_stage1(old, config) == stage1 | {
         "reused_from": {"git_commit": "abc", "date": "then"}}
-    assert one_class.reusable_stage1(new, config)["reused_from"] == {"git_commit": "x"}
+    assert selection.reusable_stage1(new, config)["reused_from"] == {"git_commit": "x"}
     changed = config | {"autoencoder": config["autoencoder"] | {
         "selection": config["autoencoder"]["selection"] | {"seed": 7}}}
-    assert one_class.reusable_stage1(old, changed) is None
+    assert selection.reusable_stage1(old, changed) is None
     refined = config | {"autoencoder": config["autoencoder"] | {"refine": {"max_epochs": 9}}}
-    assert one_class.reusable_stage1(old, refined) == one_class.reusable_stage1(old, config)
-    assert one_class.reusable_stage1(None, config) is None
+    assert selection.reusable_stage1(old, refined) == selection.reusable_stage1(old, config)
+    assert selection.reusable_stage1(None, config) is None
 

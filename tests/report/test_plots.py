@@ -1,7 +1,8 @@
-"""scripts/plots.py on a tiny hand-made results folder: figures whose runs exist are written,
-the others are skipped without an error, a diverged run does not break a figure, and each
-figure's panels hold the series its records imply (every seed drawn, every configuration,
-every mode, zeros on log axes, diverged configurations marked)."""
+"""The figures (nielsen_net.report, drawn by scripts/plots.py) on a tiny hand-made results
+folder: figures whose runs exist are written, the others are skipped without an error, a
+diverged run does not break a figure, and each figure's panels hold the series its records
+imply (every seed drawn, every configuration, every mode, zeros on log axes, diverged
+configurations marked)."""
 
 import shutil
 
@@ -11,6 +12,11 @@ import pytest
 from helpers import ROOT, SWEEPS, load_script
 from nielsen_net.experiments import records as results
 from nielsen_net.experiments.sweeps import load_sweep
+from nielsen_net.report import (activation_init, anomaly, book, book_figures, dead_relu, fast98,
+                                inspect, one_class, vanishing_gradients)
+from nielsen_net.report.drawing import LAYER_STYLES, Data, seed_count
+from nielsen_net.report.markdown import figure_list, image_lines
+from nielsen_net.report.studies import draw, registry
 
 plots = load_script("plots")
 
@@ -70,9 +76,9 @@ def test_figures_with_runs_are_written_and_the_others_skipped(tmp_path, capsys):
     write_runs(tmp_path, "book", "ch5-depth-4", [0, 1])
 
     written = {p.relative_to(tmp_path).as_posix()
-               for p in plots.draw(tmp_path, "activation_init") + plots.draw(tmp_path, "book")}
+               for p in draw(tmp_path, "activation_init") + draw(tmp_path, "book")}
 
-    assert written == {f"activation_init/{f}" for f in plots.FIGURES["activation_init"]} | {
+    assert written == {f"activation_init/{f}" for f in activation_init.FIGURES} | {
         "book/ch1_curves.png", "book/depth.png", "book/gradient_norms.png"}
     for name in written:
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -82,7 +88,7 @@ def test_figures_with_runs_are_written_and_the_others_skipped(tmp_path, capsys):
 
 
 def test_a_missing_sweep_folder_is_skipped(tmp_path, capsys):
-    assert plots.draw(tmp_path, "book") == []
+    assert draw(tmp_path, "book") == []
     plots.main(["--results", str(tmp_path)])
     assert "nothing to draw" in capsys.readouterr().out
 
@@ -102,10 +108,13 @@ def test_a_stray_copy_is_reported_and_not_drawn_as_a_seed(tmp_path, capsys):
     runs = tmp_path / "book" / "runs"
     copy = runs / "ch1-30,seed=1 (copy).json"
     copy.write_text((runs / "ch1-30,seed=1.json").read_text())
-    plots.draw(tmp_path, "book")
+    for in_progress in ("ch1-30,seed=2.json.lock", "ch1-30,seed=2.checkpoint.npz"):
+        (runs / in_progress).write_text("")
+    draw(tmp_path, "book")
     out = capsys.readouterr().out
     assert f"ignored {copy}: not named as a run" in out
-    assert plots.seed_count(results.load_runs(tmp_path / "book")) == "2 seeds"
+    assert out.count("ignored") == 1  # a run in progress's claim and checkpoint are no strays
+    assert seed_count(results.load_runs(tmp_path / "book")) == "2 seeds"
 
 
 def test_the_one_class_figures_are_drawn_from_their_own_record(tmp_path, capsys):
@@ -118,7 +127,7 @@ def test_the_one_class_figures_are_drawn_from_their_own_record(tmp_path, capsys)
     assert drawn == {"one_class_auc.png", "one_class_histograms.png",
                      "one_class_reconstructions.png"}
     assert out.count(f"no record {folder / 'anomaly.json'}") == 2  # roc.png, reconstructions.png
-    auc = plots.one_class_auc(results.read_if_present(folder / "one_class.json")).axes[0]
+    auc = one_class.one_class_auc(results.read_if_present(folder / "one_class.json")).axes[0]
     record = results.read_if_present(folder / "one_class.json")
     seeds = sum(len(record["auc"]["autoencoder"][str(d)]) for d in range(10))
     assert seeds_drawn(auc) == seeds            # every autoencoder seed of every digit
@@ -140,24 +149,25 @@ def gids(ax, gid):
 
 
 def figure_of(tmp_path, sweep, draw):
-    data = plots.Data(load_sweep(sweep, SWEEPS), results.load_runs(tmp_path / sweep),
-                      results.load_runs(tmp_path / sweep, "tune"))
+    data = Data(load_sweep(sweep, SWEEPS), results.load_runs(tmp_path / sweep),
+                results.load_runs(tmp_path / sweep, "tune"))
     return draw(data)
 
 
 def test_activation_init_figures_show_every_seed_of_every_configuration(tmp_path):
     write_runs(tmp_path, "activation_init", RELU, [0, 1, 2], eta=0.1)
     write_runs(tmp_path, "activation_init", SIGMOID, [0, 1], eta=1.0)
-    curves = figure_of(tmp_path, "activation_init", plots.activation_curves).axes
+    curves = figure_of(tmp_path, "activation_init", activation_init.activation_curves).axes
     for ax in curves[:4]:   # full range, top, training cost, validation cost
         assert seeds_drawn(ax) == 5 and len(gids(ax, "mean")) == 2
     assert curves[0].get_ylim() == (0, 100)
     assert [ax.get_yscale() for ax in curves[2:4]] == ["log", "log"]
-    dots = figure_of(tmp_path, "activation_init", plots.test_accuracy).axes
+    dots = figure_of(tmp_path, "activation_init", activation_init.test_accuracy).axes
     assert [seeds_drawn(ax) for ax in dots] == [5, 5]
-    dead = figure_of(tmp_path, "activation_init", plots.dead_units).axes
+    dead = figure_of(tmp_path, "activation_init", activation_init.dead_units).axes
     assert seeds_drawn(dead[0]) == 3   # relu: one layer of 3 seeds; no leaky run
-    norms = figure_of(tmp_path, "activation_init", plots.activation_gradient_norms).axes
+    norms = figure_of(tmp_path, "activation_init",
+                      activation_init.activation_gradient_norms).axes
     assert sorted(seeds_drawn(ax) for ax in norms if ax.axison) == [2, 3]
 
 
@@ -166,15 +176,15 @@ def test_book_figures_draw_cost_beside_accuracy_and_one_line_per_mode(tmp_path):
     stalled = (np.diag([100] * 8 + [0, 0]) + np.eye(10, k=-1, dtype=int) * 100).tolist()
     write_runs(tmp_path, "book", "ch1-100", [0, 1], confusion=learned, epochs=8)
     write_runs(tmp_path, "book", "ch1-100", [2], confusion=stalled, epochs=8)
-    accuracy, _, cost, _ = figure_of(tmp_path, "book", plots.ch1_curves).axes
+    accuracy, _, cost, _ = figure_of(tmp_path, "book", book_figures.ch1_curves).axes
     assert seeds_drawn(accuracy) == 3 and len(gids(accuracy, "mean")) == 2  # two modes
     assert seeds_drawn(cost) == 6 and cost.get_yscale() == "log"  # training and test cost
     inset = accuracy.child_axes[0]   # the axis starts above the first epochs: a full-range copy
     assert inset.get_ylim() == (0, 100) and len(gids(inset, "inset")) == 3 + 2
-    left, right = figure_of(tmp_path, "book", plots.confusion_matrices).axes[:2]
+    left, right = figure_of(tmp_path, "book", book_figures.confusion_matrices).axes[:2]
     assert "2 digits unlearned" in left.get_title() and "every digit" in right.get_title()
     write_runs(tmp_path, "book", "ch3-overfit", [0, 1])
-    panels = figure_of(tmp_path, "book", plots.overfitting).axes
+    panels = figure_of(tmp_path, "book", book_figures.overfitting).axes
     assert [p.get_ylabel() for p in panels[:4]] == [
         "training cost", "test cost", "test accuracy (%)", "training accuracy (%)"]
     assert [seeds_drawn(p) for p in panels[:4]] == [2, 2, 2, 2]
@@ -182,7 +192,7 @@ def test_book_figures_draw_cost_beside_accuracy_and_one_line_per_mode(tmp_path):
 
 def test_confusion_matrices_are_skipped_when_the_records_lack_them(tmp_path, capsys):
     write_runs(tmp_path, "book", "ch1-100", [0, 1])
-    plots.draw(tmp_path, "book")
+    draw(tmp_path, "book")
     assert "ch1-100 records hold no test_confusion" in capsys.readouterr().out
     assert not (tmp_path / "book" / "confusion.png").exists()
 
@@ -191,11 +201,11 @@ def test_dead_relu_marks_a_configuration_whose_every_seed_diverged(tmp_path):
     name = "relu,sizes=784-100-10,init=he,eta=1.0"
     write_runs(tmp_path, "dead_relu", name, [0, 1], diverged_seed="all")
     write_runs(tmp_path, "dead_relu", "relu,sizes=784-100-10,init=he,eta=0.1", [0, 1, 2])
-    dead, accuracy = figure_of(tmp_path, "dead_relu", plots.dead_vs_eta).axes[:2]
+    dead, accuracy = figure_of(tmp_path, "dead_relu", dead_relu.dead_vs_eta).axes[:2]
     for ax in (dead, accuracy):
         assert [m.get_xdata()[0] for m in gids(ax, "diverged")] == [1.0]
     assert seeds_drawn(dead) == 3 and seeds_drawn(accuracy) == 3  # diverged: no values
-    histogram = figure_of(tmp_path, "dead_relu", plots.dead_histogram).axes[0]
+    histogram = figure_of(tmp_path, "dead_relu", dead_relu.dead_histogram).axes[0]
     assert len([p for p in histogram.patches if p.get_gid() == "layer"]) == 1
 
 
@@ -209,7 +219,7 @@ def test_a_row_whose_every_run_diverged_in_its_first_epoch_is_drawn_without_a_co
             write_run(tmp_path / "dead_relu" / "runs" / f"{name},seed={seed}.json",
                       config[name].to_dict() | {"seed": seed}, diverged_at=1)
     write_runs(tmp_path, "dead_relu", "relu,sizes=784-100-10,init=he,eta=0.1", [0, 1])
-    fig = figure_of(tmp_path, "dead_relu", plots.dead_relu_curves)
+    fig = figure_of(tmp_path, "dead_relu", dead_relu.dead_relu_curves)
     fig.canvas.draw()
     rows = {ax.get_ylabel().split("\n")[0]: i // 4 for i, ax in enumerate(fig.axes[:8])
             if i % 4 == 0}
@@ -226,14 +236,15 @@ def test_exact_zeros_stay_visible_on_a_log_axis(tmp_path):
     write_runs(tmp_path, "vanishing_gradients", name, [0, 1], gradient=0.0)
     write_runs(tmp_path, "vanishing_gradients",
                "sizes=784-30-30-30-30-10,activation=relu,init=he", [0, 1])
-    panels = figure_of(tmp_path, "vanishing_gradients", plots.vanishing_depth4).axes
+    panels = figure_of(tmp_path, "vanishing_gradients",
+                       vanishing_gradients.vanishing_depth4).axes
     scales = {ax.get_title(): ax.get_yscale() for ax in panels if ax.axison}
     assert scales == {"relu, N(0,1)": "symlog", "relu, He": "log"}
 
 
 def test_fast98_draws_each_seed_against_seconds(tmp_path):
     write_runs(tmp_path, "fast98", "plain", [0, 1, 2])
-    by_epoch, by_time, training, scored = figure_of(tmp_path, "fast98", plots.fast98_curves).axes
+    by_epoch, by_time, training, scored = figure_of(tmp_path, "fast98", fast98.fast98_curves).axes
     assert seeds_drawn(by_time) == 3
     assert list(gids(by_time, "seed")[0].get_xdata()) == [1.0, 2.0, 3.0]  # cumulative seconds
     assert seeds_drawn(training) == seeds_drawn(scored) == 3
@@ -248,9 +259,9 @@ def test_inspect_figures_draw_every_unit_and_mistake_of_the_record():
               "networks": {"a": net, "b": net},
               "mistakes": {"network": "a", "true": [1, 2, 3], "predicted": [7, 7, 8],
                            "output": [0.9, 0.8, 0.7], "image": rng.random((3, 784)).tolist()}}
-    weights = plots.inspect_weights(record)
+    weights = inspect.inspect_weights(record)
     assert sum(im.get_gid() == "unit" for ax in weights.axes for im in ax.images) == 10
-    mistakes = plots.inspect_mistakes(record)
+    mistakes = inspect.inspect_mistakes(record)
     titles = [ax.get_title() for ax in mistakes.axes if ax.images]
     assert titles == ["true 1, said 7\n(output 0.90)", "true 2, said 7\n(output 0.80)",
                       "true 3, said 8\n(output 0.70)"]
@@ -261,20 +272,20 @@ def test_anomaly_reconstructions_draw_every_block_of_the_record():
     block = {"error": [0.1, 0.2], "original": images, "rebuilt": images}
     record = {"config": {"seeds": [0]},
               "reconstructions": {"best": block, "worst": block, "first 9s": block}}
-    fig = plots.anomaly_reconstructions(record)
+    fig = anomaly.anomaly_reconstructions(record)
     assert sum(len(ax.images) for ax in fig.axes) == 3 * 2 * 2   # blocks x rows x images
     assert [ax.get_ylabel() for ax in fig.axes[::2]][4] == "first 9s\noriginal"
 
 
 def test_the_report_links_only_drawn_figures_and_names_the_others(tmp_path):
     write_runs(tmp_path, "book", "ch1-30", [0, 1])
-    plots.draw(tmp_path, "book")
-    assert plots.markdown(tmp_path, "book") == \
+    draw(tmp_path, "book")
+    assert image_lines(tmp_path, "book", book.FIGURES) == \
         "![chapter 1 accuracy and cost](book/ch1_curves.png)\n"
-    listed = plots.figure_list(tmp_path)
+    listed = figure_list(tmp_path, registry())
     assert "- [book/ch1_curves.png](book/ch1_curves.png): " in listed
     assert "- book/ch3_curves.png (not drawn: " in listed
-    assert listed.count("\n- ") + 1 == sum(len(figures) for figures in plots.FIGURES.values())
+    assert listed.count("\n- ") + 1 == sum(len(figures) for figures in registry().values())
 
 
 def test_more_modes_than_line_styles_still_draw_one_mean_each(tmp_path):
@@ -283,5 +294,5 @@ def test_more_modes_than_line_styles_still_draw_one_mean_each(tmp_path):
         confusion = np.diag([100] * (10 - seed) + [0] * seed) + np.eye(10, k=-1, dtype=int) * (
             np.arange(10) >= 10 - seed)[:, None] * 100
         write_runs(tmp_path, "book", "ch3-init-30-large", [seed], confusion=confusion.tolist())
-    accuracy = figure_of(tmp_path, "book", plots.init_comparison).axes[0]
-    assert len(gids(accuracy, "mean")) == 6 > len(plots.LAYER_STYLES)
+    accuracy = figure_of(tmp_path, "book", book_figures.init_comparison).axes[0]
+    assert len(gids(accuracy, "mean")) == 6 > len(LAYER_STYLES)

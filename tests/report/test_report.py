@@ -1,20 +1,22 @@
-"""scripts/report.py: formatting rules that a reader relies on."""
+"""The report's sections (nielsen_net.report, written by scripts/report.py): formatting rules
+that a reader relies on."""
 
 import pytest
 
-from helpers import SWEEPS, load_script
+from helpers import SWEEPS
 from nielsen_net.experiments import records as results
 from nielsen_net.experiments.records import load_runs
 from nielsen_net.experiments.sweeps import load_sweep
+from nielsen_net.report import dead_relu, fast98, vanishing_gradients
+from nielsen_net.report.book import bound
+from nielsen_net.report.document import report
 from test_plots import write_runs
-
-report = load_script("report")
 
 
 def test_an_interval_bound_shows_the_side_of_the_book_s_number_it_falls_on():
-    assert report.bound(95.8123, 96.49) == "95.81"
-    assert report.bound(96.48991, 96.49) == "96.4899"   # 96.49 would hide that it lies below
-    assert report.bound(96.4912, 96.49) == "96.491"
+    assert bound(95.8123, 96.49) == "95.81"
+    assert bound(96.48991, 96.49) == "96.4899"   # 96.49 would hide that it lies below
+    assert bound(96.4912, 96.49) == "96.491"
 
 
 @pytest.mark.parametrize("configurations, seeds", [(1, [0, 1]), (3, [0])])
@@ -25,7 +27,7 @@ def test_a_report_on_sweeps_still_running_says_in_progress(tmp_path, configurati
     for sweep in ("activation_init", "dead_relu", "vanishing_gradients", "fast98", "book"):
         for name in list(load_sweep(sweep, SWEEPS).configurations)[:configurations]:
             write_runs(tmp_path, sweep, name, seeds, eta=0.1)
-    text = report.report(tmp_path)
+    text = report(tmp_path)
     assert text.count("**In progress:**") == 5
 
 
@@ -46,7 +48,7 @@ def test_fast98_says_in_words_when_no_variant_reaches_98_in_every_seed(tmp_path)
         write_runs(tmp_path, "fast98", name, [0, 1], eta=0.1)
         for seed, epoch in enumerate(epochs):
             reach_at(runs / f"{name},seed={seed}.json", epoch)
-    text = report.fast98_body(tmp_path, load_runs(runs.parent), None)
+    text = fast98.body(tmp_path, load_runs(runs.parent), None)
     assert "No configuration reached 98% validation accuracy in every seed within 3 epochs" in text
     # tied on seeds: fewer epochs first; a variant that never reached it is not named after "then"
     assert ("Most often: **momentum**, 1 of 2 seeds after 2.0 epochs on average, **plain**, 1 of "
@@ -54,7 +56,7 @@ def test_fast98_says_in_words_when_no_variant_reaches_98_in_every_seed(tmp_path)
     assert "Ranked by epochs" not in text
 
     reach_at(runs / "plain,seed=1.json", 3)
-    text = report.fast98_body(tmp_path, load_runs(runs.parent), None)
+    text = fast98.body(tmp_path, load_runs(runs.parent), None)
     assert "every seed of **plain** reached 98%" in text and "No configuration" not in text
 
 
@@ -62,7 +64,7 @@ def test_fast98_says_when_two_variants_ran_the_same_settings(tmp_path):
     write_runs(tmp_path, "fast98", "plain", [0, 1], eta=0.3)
     write_runs(tmp_path, "fast98", "plain-at-schedule-eta", [0, 1], eta=0.3)
     write_runs(tmp_path, "fast98", "plain-schedule", [0, 1], eta=0.3)
-    text = report.fast98_body(tmp_path, load_runs(tmp_path / "fast98"), None)
+    text = fast98.body(tmp_path, load_runs(tmp_path / "fast98"), None)
     assert ("**plain-at-schedule-eta** has the same settings as **plain** (eta 0.3 in both)"
             ) in text
     assert text.count("has the same settings") == 1     # the schedule differs
@@ -73,7 +75,7 @@ def test_a_dead_relu_cell_whose_every_seed_diverged_says_so(tmp_path):
                diverged_seed="all")
     write_runs(tmp_path, "dead_relu", "relu,sizes=784-100-10,init=he,eta=0.1", [0, 1, 2],
                diverged_seed=2)
-    text = report.dead_relu_body(tmp_path, load_runs(tmp_path / "dead_relu"), None)
+    text = dead_relu.body(tmp_path, load_runs(tmp_path / "dead_relu"), None)
     row = next(line for line in text.splitlines() if line.startswith("| 1 | relu | he |"))
     # the two finished seeds: 30% dead after write_run's 3 epochs, 90% test accuracy
     assert row == "| 1 | relu | he | 30.0 / 90.00 (1 div.) | all 3 diverged |"
@@ -89,7 +91,7 @@ def test_a_vanishing_gradients_row_whose_every_seed_diverged_shows_n_a(tmp_path)
         record["diagnostics"]["bias_gradient_norms"][0] = [30.0, 1.0, 1.0, 1.0]  # exploding
         record["diagnostics"]["bias_gradient_norms"][-1] = [0.0, 0.0, 0.0, 1.0]
         results.write_record(path, record)
-    text = report.vanishing_body(tmp_path, load_runs(tmp_path / "vanishing_gradients"), None)
+    text = vanishing_gradients.body(tmp_path, load_runs(tmp_path / "vanishing_gradients"), None)
     row = next(line for line in text.splitlines() if line.startswith("| 4 | relu | gaussian |"))
     assert row == "| 4 | relu | gaussian | 30 | n/a | n/a | 3 |"
     assert "(exploding) for: relu with gaussian init (30; 3 of 3 seeds diverged)." in text

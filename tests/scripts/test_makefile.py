@@ -1,5 +1,6 @@
 """The Makefile's venv rule: a Python other than 3.11 gets one clear error line, and a .venv
-made by another Python is rebuilt instead of breaking every later target."""
+made by another Python is rebuilt instead of breaking every later target. The version is
+pyproject.toml's requires-python, the one rule; `make lint` without ruff says how to get it."""
 
 import shutil
 import subprocess
@@ -52,3 +53,24 @@ def test_a_working_311_venv_is_left_alone(project):
     (project / ".venv" / "bin" / "python").symlink_to(sys.executable)
     (project / ".venv" / ".installed").touch()
     assert "Nothing to be done for 'install'" in make(project, "-n", "install").stdout
+
+
+def test_the_version_rule_is_read_from_pyproject(project):
+    pyproject = project / "pyproject.toml"
+    assert 'requires-python = "==3.11.*"' in pyproject.read_text()
+    pyproject.write_text(pyproject.read_text().replace('"==3.11.*"', '"==3.12.*"'))
+    done = make(project, "install", f"PYTHON={sys.executable}")  # a 3.11: refused now
+    assert done.returncode != 0 and "error: nielsen_net needs Python 3.12;" in done.stderr
+
+
+def test_lint_without_ruff_says_how_to_install_it_and_passes(project):
+    (project / ".venv" / "bin").mkdir(parents=True)
+    # a bare 3.11 (outside the venv, so without ruff) that the venv rule accepts as built
+    (project / ".venv" / "bin" / "python").symlink_to(shutil.which("python3.11") or sys.executable)
+    (project / ".venv" / ".installed").touch()
+    done = make(project, "lint")
+    if "All checks passed" in done.stdout:
+        pytest.skip("this Python has ruff installed outside the venv")
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if not line.startswith("make")] == [
+        "lint skipped: ruff is not installed (make extras installs it)"]

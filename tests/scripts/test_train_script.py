@@ -34,3 +34,17 @@ def test_a_bad_save_model_path_fails_before_training(tmp_path, target, message):
 def test_the_default_output_is_outside_results():
     assert train.DEFAULT_OUT_DIR == ROOT / "scratch" / "train"
     assert "scratch/" in (ROOT / ".gitignore").read_text()
+
+
+def test_help_lists_every_option_s_accepted_values_and_default():
+    text = train.build_parser().format_help()
+    for names in train.CHOICES.values():
+        assert "{" + ",".join(names) + "}" in text
+    assert "(default: [784, 30, 10])" in text and "(default: scaled_gaussian)" in text
+    assert "(default: None)" not in text
+
+
+def test_a_setting_not_given_stays_unset_so_a_sweep_s_value_stands():
+    args = train.parse_args(["--eta", "0.1", "--no-score-test", "--layers", "conv20", "fc100"])
+    assert (args.eta, args.score_test, args.layers) == (0.1, False, ["conv20", "fc100"])
+    assert args.epochs is None and args.activation is None and args.halve_eta is None

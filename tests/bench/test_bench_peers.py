@@ -1,14 +1,13 @@
-"""The benchmark's peers train the same network as ours: one SGD step of the per-example
-references (and of PyTorch, when installed) gives the weights Network gives. No timings here."""
+"""The benchmark's fully connected peers train the same network as ours: one SGD step of the
+per-example references, the fused loop (and PyTorch, when installed) gives the weights Network
+gives. No timings here."""
 
 import numpy as np
 import pytest
 
-from helpers import load_script
 from nielsen_net import Network
-
-bench = load_script("bench")
-ETA = 0.5
+from nielsen_net.bench import peers
+from nielsen_net.bench.plan import ETA, flops_per_epoch
 
 
 def setup(sizes=(6, 5, 4, 3), m=7, seed=0):
@@ -22,13 +21,13 @@ def setup(sizes=(6, 5, 4, 3), m=7, seed=0):
     return net, X, Y
 
 
-@pytest.mark.parametrize("update", sorted(bench.REFERENCES))
+@pytest.mark.parametrize("update", sorted(peers.REFERENCES))
 def test_per_example_reference_takes_the_same_step_as_network(update):
     net, X, Y = setup()
     weights = [w.copy() for w in net.weights]
     biases = [b[:, None].copy() for b in net.biases]  # the book's column biases
     batch = [(x[:, None], y[:, None]) for x, y in zip(X, Y)]
-    bench.REFERENCES[update](weights, biases, batch, ETA)
+    peers.REFERENCES[update](weights, biases, batch, ETA)
     net.update_mini_batch(X, Y, ETA, 0.0, len(X))
     # Same algorithm, different summation order: equal up to rounding.
     for ours, theirs in zip(net.weights + net.biases, weights + [b[:, 0] for b in biases]):
@@ -40,7 +39,7 @@ def test_pytorch_takes_the_same_steps_as_network(optimizer):
     torch = pytest.importorskip("torch")
     net, X, Y = setup(m=12)
     order = np.random.default_rng(1).permutation(len(X))
-    _, model = bench.torch_steps(torch, net, X, Y, order, 5, len(X), optimizer)  # 5, 5, 2
+    _, model = peers.torch_steps(torch, net, X, Y, order, 5, len(X), optimizer)  # 5, 5, 2
     for k in range(0, len(X), 5):
         rows = order[k:k + 5]
         net.update_mini_batch(X[rows], Y[rows], ETA, 0.0, len(X))
@@ -54,13 +53,13 @@ def test_pytorch_takes_the_same_steps_as_network(optimizer):
 def test_flops_per_epoch_counts_forward_bp4_and_bp2():
     # [784, 30, 10]: forward and BP4 each 784*30 + 30*10 multiply-adds per example, BP2 only
     # through the second layer, 30*10; two flops per multiply-add, 50,000 examples.
-    assert bench.flops_per_epoch([784, 30, 10]) == 2 * 50_000 * (2 * (23_520 + 300) + 300)
+    assert flops_per_epoch([784, 30, 10]) == 2 * 50_000 * (2 * (23_520 + 300) + 300)
 
 
 def test_fused_loop_takes_the_same_steps_as_network():
     net, X, Y = setup(m=12)
     order = np.random.default_rng(1).permutation(len(X))
-    _, weights, biases = bench.fused_seconds(net, X, Y, order, 4)
+    _, weights, biases = peers.fused_seconds(net, X, Y, order, 4)
     for k in range(0, len(X), 4):
         rows = order[k:k + 4]
         net.update_mini_batch(X[rows], Y[rows], ETA, 0.0, len(X))
