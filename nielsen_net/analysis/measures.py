@@ -160,9 +160,11 @@ def run_seconds(runs, tune):
 
 def bench_ratios(bench, result, trainers):
     """For one row of a bench record: {trainer: its median over ours (None if not timed)} and
-    "floor": ours over the epoch's floating-point work at the measured one-thread matmul rate."""
+    "floor": ours over the epoch's floating-point work at the matmul rate measured at the thread
+    count ours ran with (the ratio the bench's own targets use)."""
     ours = result["ours"]["median"]
-    floor = result["flops"] / (bench["matmul_gflops"][result["dtype"]]["1"] * 1e9)
+    rate = bench["matmul_gflops"][result["dtype"]][str(result["ours"]["threads"])]
+    floor = result["flops"] / (rate * 1e9)
     return {t: result[t]["median"] / ours if result.get(t) else None for t in trainers} | {
         "floor": ours / floor}
 

@@ -2,9 +2,10 @@
 
 Student's t distribution (through the regularised incomplete beta function), intervals for a
 mean and for one new run, the Wilson interval for a frequency, the binomial error of an accuracy
-measured on a finite test set, Welch's comparison of two groups (one of them may be a single
-constant value) and a bootstrap one, and the one rule that turns an interval of a difference
-into a word (`decide`).
+measured on a finite test set and Hanley-McNeil's of an ROC area, Welch's comparison of two
+groups (one of them may be a single constant value), the paired t comparison of runs that share
+their seeds, the sign test, an interval with a known error part added, and the one rule that
+turns an interval of a difference into a word (`decide`).
 
 Every interval is two-sided at `level` unless `side` says otherwise; "upper" gives (-inf, hi] and
 "lower" gives [lo, inf), each holding `level` of the distribution.
@@ -166,18 +167,55 @@ def welch(a, b, level=LEVEL):
             "df": float(df), "p": float(2.0 * t_cdf(-abs(t), df))}
 
 
-def bootstrap_difference(a, b, level=LEVEL, resamples=10_000, seed=0):
-    """(difference, lo, hi): mean a - mean b with a percentile bootstrap interval, resampling
-    seeds within each group."""
-    a, b = _finite(a), _finite(b)
-    if len(a) < 2 or len(b) < 2:
-        raise ValueError(f"a bootstrap needs at least 2 finite values per group; "
-                         f"got {len(a)}, {len(b)}")
-    rng = np.random.default_rng(seed)
-    means_a = rng.choice(a, size=(resamples, len(a))).mean(axis=1)
-    means_b = rng.choice(b, size=(resamples, len(b))).mean(axis=1)
-    lo, hi = np.quantile(means_a - means_b, [0.5 - level / 2.0, 0.5 + level / 2.0])
-    return float(a.mean() - b.mean()), float(lo), float(hi)
+def paired(a, b, level=LEVEL):
+    """The comparison of two sets of runs paired one to one (a[i] and b[i] share seed i, so
+    they are not independent samples): {difference (mean of a[i] - b[i]), lo, hi (the t
+    interval of that mean), t, df, p, n (pairs)}. Pairs with a non-finite side are dropped."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"paired values need two 1-d arrays of one length; got {a.shape} and "
+                         f"{b.shape}")
+    d = (a - b)[np.isfinite(a) & np.isfinite(b)]
+    mean, lo, hi = mean_interval(d, level)
+    se = d.std(ddof=1) / math.sqrt(len(d))
+    t = mean / se if se else (math.copysign(math.inf, mean) if mean else 0.0)
+    return {"difference": mean, "lo": lo, "hi": hi, "t": float(t), "df": float(len(d) - 1),
+            "p": float(2.0 * t_cdf(-abs(t), len(d) - 1)) if se else float(mean == 0),
+            "n": len(d)}
+
+
+def sign_test(k, n):
+    """The exact two-sided p of k of n values on one side of 0 when either side is equally
+    likely (the binomial sign test): the chance of a split at least this uneven."""
+    if not 0 <= k <= n or n < 1:
+        raise ValueError(f"need 0 <= k <= n and n >= 1; got k={k}, n={n}")
+    extreme = max(k, n - k)
+    tail = sum(math.comb(n, i) for i in range(extreme, n + 1)) / 2 ** n
+    return min(1.0, 2.0 * tail)
+
+
+def auc_standard_error(auc, n_positive, n_negative):
+    """Hanley and McNeil's (1982) standard error of an ROC AUC measured on n_positive and
+    n_negative examples: the test set's own sampling error of the area, in its unit."""
+    a, m, n = auc, n_positive, n_negative
+    q1, q2 = a / (2.0 - a), 2.0 * a * a / (1.0 + a)
+    return math.sqrt((a * (1 - a) + (m - 1) * (q1 - a * a) + (n - 1) * (q2 - a * a)) / (m * n))
+
+
+def with_known_error(centre, sample_variance, df, known_variance, level=LEVEL):
+    """(lo, hi): centre +/- t * sqrt(sample_variance + known_variance), for an estimate whose
+    variance is one part estimated from a sample (with df degrees of freedom) and one part known
+    from a formula (infinite degrees of freedom): the Satterthwaite degrees of freedom of the
+    sum, (v_s + v_k)^2 / (v_s^2 / df). A normal interval when the sample part is 0."""
+    total = sample_variance + known_variance
+    if total == 0.0:
+        return centre, centre
+    q = 0.5 + level / 2.0
+    if sample_variance == 0.0:
+        half = normal_quantile(q) * math.sqrt(total)
+    else:
+        half = t_quantile(q, total * total / (sample_variance ** 2 / df)) * math.sqrt(total)
+    return float(centre - half), float(centre + half)
 
 
 def decide(lo, hi):

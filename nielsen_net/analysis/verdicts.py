@@ -13,10 +13,12 @@ Modes: a run that never learns some digit (its final test recall for that digit 
 they left unlearned, or as "diverged". The rule is applied within the mode whose mean is nearest
 the book's number (the mode the book's run most plausibly belongs to), and each mode's frequency
 is reported with a Wilson interval. A mode with a single run gives no interval: "undetermined".
+A mode whose runs all give the same number has an interval of zero width: the rule cannot judge
+it, and a book number equal to that value is `NO_SPREAD`, not "reproduced".
 
 Beside the rule, what the book's section states over several rows: the book's table row by row
-(`book_row`), the chapter 3 offset (`chapter3_offset`) and the book's per-example algorithm
-against ours on the same row (`implementation_comparisons`).
+(`book_row`) and their count (`tally`), the chapter 3 offset (`chapter3_offset`) and the book's
+per-example algorithm against ours on the same row, seed by seed (`implementation_comparisons`).
 
 Left out: any wording (nielsen_net.report.book).
 """
@@ -26,10 +28,11 @@ import math
 import numpy as np
 
 from . import stats
-from .measures import measure
+from .measures import best_epoch, measure
 
 UNLEARNED = 0.5      # a digit whose final test recall is below this counts as not learned
 LEARNED_ALL = 0      # the mode of runs that learned every digit
+NO_SPREAD = "matched, no spread"  # every run in the mode gives exactly the book's number
 
 
 def unlearned_digits(record):
@@ -81,9 +84,10 @@ def check_book(value, values, keys=None, relation="approx"):
     """The verdict on one book number against our values over seeds.
 
     keys: each value's mode (see `mode`), or None for one mode. Returns {verdict, mode, n,
-    interval, frequencies}: verdict "reproduced", "differs" or "undetermined" (fewer than two
-    finite values in the mode); mode is the key of the mode the rule was applied in; interval is
-    the prediction interval (lo, hi) in that mode, or None."""
+    interval, frequencies}: verdict "reproduced", "differs", "undetermined" (fewer than two
+    finite values in the mode) or NO_SPREAD (every value in the mode is the book's); mode is the
+    key of the mode the rule was applied in; interval is the prediction interval (lo, hi) in
+    that mode, or None."""
     if relation not in ("approx", "above", "below"):
         raise ValueError(f"relation must be approx, above or below; got {relation!r}")
     values = [float(v) for v in values]
@@ -101,7 +105,8 @@ def check_book(value, values, keys=None, relation="approx"):
         return result | {"verdict": "undetermined"}
     lo, hi = _interval(inside, relation)
     ok = {"approx": lo <= value <= hi, "above": value <= hi, "below": value >= lo}[relation]
-    return result | {"verdict": "reproduced" if ok else "differs", "interval": (lo, hi)}
+    verdict = "differs" if not ok else NO_SPREAD if min(inside) == max(inside) else "reproduced"
+    return result | {"verdict": verdict, "interval": (lo, hi)}
 
 
 def check_gradients(book_norms, our_norms):
@@ -147,8 +152,10 @@ def distribution(values):
 
 def book_row(check, records, runs):
     """What the report states about one check of the book (an entry of a run's `book` list):
-    {peak, final, ours (on the book's measure): distributions, verdict and its details}.
-    `runs` holds every configuration's records (for `above_run`)."""
+    {peak, final, ours (on the book's measure), judged (ours within the mode judged, or ours):
+    distributions, verdict and its details; for a peak, best_epoch: the distribution of the
+    1-based epoch of the peak over the runs of the mode judged}. `runs` holds every
+    configuration's records (for `above_run`)."""
     what, relation = check["measure"], check.get("relation", "approx")
     row = {"check": check, "peak": distribution([measure(r, "peak") for r in records]),
            "final": distribution([measure(r, "final") for r in records])}
@@ -161,8 +168,40 @@ def book_row(check, records, runs):
         other = [measure(r, what) for r in runs[check["other"]]]
         result = compare(values, other)
         verdict = {"higher": "reproduced", "lower": "differs"}.get(result["word"], result["word"])
-        return row | {"verdict": verdict, "comparison": result}
-    return row | check_book(check["value"], values, [mode(r) for r in records], relation)
+        return row | {"verdict": verdict, "comparison": result, "judged": row["ours"]}
+    row |= check_book(check["value"], values, [mode(r) for r in records], relation)
+    inside = [r for r in records if mode(r) == row["mode"]]
+    row["judged"] = distribution([measure(r, what) for r in inside])
+    if what == "peak":
+        row["best_epoch"] = distribution([best_epoch(r) for r in inside])
+    return row
+
+
+def trainer(records):
+    return records[0]["config"].get("trainer", "network")
+
+
+def tally(judged):
+    """The count of verdicts the report states. judged: [(configuration, check, its `book_row`,
+    records)]. A check trained by another trainer (the book's per-example algorithm) asks where
+    a gap comes from, not whether we reproduce the book, so each book result is counted once, by
+    our trainer. Returns {counts: {verdict: n}, total, other_trainer: [(configuration, check)]
+    not counted, no_spread: [(configuration, check)] of verdict NO_SPREAD, partial:
+    [(configuration, check, k, n)]: the reproduced checks judged within a mode of k of the n
+    runs (k < n)}."""
+    ours = [j for j in judged if trainer(j[3]) == "network"]
+    verdicts = [row["verdict"] for _, _, row, _ in ours]
+    partial = []
+    for name, check, row, _ in ours:
+        k, n = row.get("frequencies", {}).get(row.get("mode"), (0, 0))[:2]
+        if row["verdict"] == "reproduced" and k < n:
+            partial.append((name, check, k, n))
+    return {"counts": {v: verdicts.count(v) for v in dict.fromkeys(verdicts)},
+            "total": len(ours), "partial": partial,
+            "no_spread": [(name, check) for name, check, row, _ in ours
+                          if row["verdict"] == NO_SPREAD],
+            "other_trainer": [(name, check) for name, check, _, rs in judged
+                              if trainer(rs) != "network"]}
 
 
 def same_but_trainer(runs):
@@ -177,40 +216,46 @@ def same_but_trainer(runs):
             if key(rs, "book_per_example")[0] and key(rs, "book_per_example")[1] in network]
 
 
-def implementations(book_values, our_values, resamples=10_000):
-    """The two-implementation comparison of one row: Welch and a bootstrap interval of
-    mean(book's algorithm) - mean(ours), and the word for it."""
-    result = compare(book_values, our_values)
-    _, lo, hi = stats.bootstrap_difference(book_values, our_values, resamples=resamples)
-    return result | {"bootstrap": (lo, hi)}
-
-
 def chapter3_offset(judged):
     """Ours minus the book over several rows at once: the chapter 3 rows whose book figure is a
     peak accuracy (relation approx) trained by our code on all 50,000 images. judged: [(
-    configuration, check, its `book_row`, records)]. Returns {rows: [(configuration, our mean
-    - the book's number)], mean, lo, hi (`offset`), word (`stats.decide`)}, or None with fewer
-    than two such rows."""
-    rows = [(name, row["ours"]["mean"] - check["value"]) for name, check, row, records in judged
+    configuration, check, its `book_row`, records)]. Returns {"peak": ..., "final": ...}, each
+    {rows: [(configuration, our mean peak (or final) - the book's number)], mean, lo, hi
+    (`offset`), word (`stats.decide`), below (rows under the book), sign_p (`stats.sign_test`
+    of that split)}; None with fewer than two such rows."""
+    rows = [(name, row) for name, check, row, records in judged
             if check.get("chapter") == 3 and check["measure"] == "peak"
             and check.get("relation", "approx") == "approx"
-            and records[0]["config"]["train_size"] == 50_000
-            and records[0]["config"].get("trainer", "network") == "network"]
+            and records[0]["config"]["train_size"] == 50_000 and trainer(records) == "network"]
     if len(rows) < 2:
         return None
-    mean, lo, hi = offset([d for _, d in rows])
-    return {"rows": rows, "mean": mean, "lo": lo, "hi": hi, "word": stats.decide(lo, hi)}
+    found = {}
+    for what in ("peak", "final"):
+        differences = [(name, row[what]["mean"] - row["check"]["value"]) for name, row in rows]
+        mean, lo, hi = offset([d for _, d in differences])
+        below = sum(d < 0 for _, d in differences)
+        found[what] = {"rows": differences, "mean": mean, "lo": lo, "hi": hi,
+                       "word": stats.decide(lo, hi), "below": below,
+                       "sign_p": stats.sign_test(below, len(differences))}
+    return found
 
 
 def implementation_comparisons(runs):
-    """[{book, ours (configuration names), book_peaks, our_peaks (%, per seed), comparison
-    (`implementations` of the peaks)}]: each pair of `same_but_trainer` with two or more seeds
-    a side."""
+    """[{book, ours (configuration names), seeds, book_peaks, our_peaks (%, per shared seed, in
+    seed order), comparison (`stats.paired` of the book's algorithm - ours, with its word)}]:
+    each pair of `same_but_trainer` with two or more seeds in common. The two trainers start
+    from the same seed's weights, shuffle and score alike, so a seed's two runs are a pair, not
+    two independent samples, and what differs between them is the update alone."""
     found = []
     for book_name, our_name in same_but_trainer(runs):
-        ours = [measure(r, "peak") for r in runs[our_name]]
-        theirs = [measure(r, "peak") for r in runs[book_name]]
-        if min(len(ours), len(theirs)) >= 2:
-            found.append({"book": book_name, "ours": our_name, "book_peaks": theirs,
-                          "our_peaks": ours, "comparison": implementations(theirs, ours)})
+        ours = {r["config"]["seed"]: measure(r, "peak") for r in runs[our_name]}
+        theirs = {r["config"]["seed"]: measure(r, "peak") for r in runs[book_name]}
+        seeds = sorted(set(ours) & set(theirs))
+        if len(seeds) >= 2:
+            a, b = [theirs[s] for s in seeds], [ours[s] for s in seeds]
+            result = stats.paired(a, b)
+            found.append({"book": book_name, "ours": our_name, "seeds": seeds, "book_peaks": a,
+                          "our_peaks": b,
+                          "comparison": result | {"word": stats.decide(result["lo"],
+                                                                       result["hi"])}})
     return found

@@ -17,7 +17,9 @@ Three scores, all a mean squared error per pixel, (m,):
 
 The rules the protocol decides by: `select` (lowest validation error) with `grid_edges`,
 `settled_epoch` and `still_falling` for the length of training, and `stats.welch` for
-differences of AUCs over seeds (`differences`). `auc_summary`, `mean_over_digits`,
+differences of AUCs over seeds (`differences`); with the test set's digit counts, those
+intervals also carry the test set's own sampling error (Hanley-McNeil, `test_errors`), and the
+per-digit ones are Bonferroni-corrected over the ten digits. `auc_summary`, `mean_over_digits`,
 `best_fixed_k`, `lowest_errors` and `ink_contrast` give the report its numbers from a record.
 
 Left out: files, figures and loops over digits (scripts/one_class.py does those).
@@ -26,7 +28,11 @@ Left out: files, figures and loops over digits (scripts/one_class.py does those)
 import numpy as np
 
 from ..nn.network import Network
-from ..analysis.stats import decide, mean_interval, welch
+from ..analysis.stats import (LEVEL, auc_standard_error, decide, mean_interval, welch,
+                              with_known_error)
+
+DIGITS = 10
+BONFERRONI = 1 - (1 - LEVEL) / DIGITS  # the level of each of the ten digits' intervals
 
 
 def normal_split(X, normal, validation_fraction, rng):
@@ -183,18 +189,70 @@ def chosen_fall(stage2):
     return fall_over_window(np.mean(np.asarray(runs, dtype=float), axis=0), stage2["window"])
 
 
-def differences(auc, other, first="autoencoder"):
+def differences(auc, other, first="autoencoder", counts=None):
     """{"0".."9", "mean": {difference, ci95, word}}: `first`'s AUC minus `other`'s, from
     `auc` ({method: {digit: [AUC per seed]}}), with a 95% `stats.welch` interval over seeds;
-    for the mean over the digits, one value per seed. `word` is `stats.decide` of the interval."""
-    pairs = [(d, auc[first][d], auc[other][d]) for d in sorted(auc[first], key=int)]
+    for the mean over the digits, one value per seed. `word` is `stats.decide` of the interval.
+
+    With `counts` (test images per digit, `digit_counts`) each interval also carries both AUCs'
+    test-set error (`test_errors`, added as if the two were independent, which the shared test
+    images make conservative) by `stats.with_known_error`, and a digit's interval is at the
+    Bonferroni level 1 - 0.05 / 10, so that the ten digit-by-digit words hold together at 95%;
+    the mean over the digits stays at 95%."""
+    digits = sorted(auc[first], key=int)
+    pairs = [(d, auc[first][d], auc[other][d]) for d in digits]
     pairs.append(("mean", mean_over_digits(auc[first]), mean_over_digits(auc[other])))
+    errors = test_errors(auc, counts) if counts is not None else None
     out = {}
     for key, a, b in pairs:
         w = welch(a, b)
-        out[key] = {"difference": w["difference"], "ci95": [w["lo"], w["hi"]],
-                    "word": decide(w["lo"], w["hi"])}
+        lo, hi = w["lo"], w["hi"]
+        if errors is not None:
+            seeds = np.asarray(a, dtype=float)
+            known = errors[first][key] ** 2 + errors[other][key] ** 2
+            lo, hi = with_known_error(w["difference"], seeds.var(ddof=1) / len(seeds),
+                                      len(seeds) - 1, known,
+                                      LEVEL if key == "mean" else BONFERRONI)
+        out[key] = {"difference": w["difference"], "ci95": [lo, hi], "word": decide(lo, hi)}
     return out
+
+
+def digit_counts(confusion):
+    """Test images per digit, (10,), from a test confusion matrix (rows: true digit) of any run
+    on the same 10,000 test images."""
+    return np.asarray(confusion, dtype=float).sum(axis=1).astype(int)
+
+
+def test_errors(auc, counts):
+    """{method: {"0".."9", "mean": Hanley-McNeil standard error of its AUC}}: digit d's AUC
+    (at its mean over seeds) ranks counts - counts[d] anomalies against counts[d] normal images;
+    the mean over the digits' error treats the ten digits as independent."""
+    total = int(np.sum(counts))
+    out = {}
+    for method, per_digit in auc.items():
+        errors = {d: auc_standard_error(float(np.mean(v)), total - counts[int(d)],
+                                        counts[int(d)]) for d, v in per_digit.items()}
+        errors["mean"] = float(np.sqrt(sum(e * e for e in errors.values()))) / len(per_digit)
+        out[method] = errors
+    return out
+
+
+def hard_case_error(values, counts, digit):
+    """The Hanley-McNeil standard error of the hard case's AUC (its mean over `values`): the
+    counts[digit] images of `digit` ranked as anomalies against every other test image."""
+    return auc_standard_error(float(np.mean(values)), int(counts[digit]),
+                              int(np.sum(counts)) - int(counts[digit]))
+
+
+def auc_interval(values, error, level=LEVEL):
+    """(mean, lo, hi) of one AUC over seeds with the test set's error `error` (a standard error,
+    `test_errors`) added: `stats.with_known_error`; for a deterministic method (one value) the
+    normal interval of the test set's error alone."""
+    x = np.asarray(values, dtype=float)
+    seed_variance = x.var(ddof=1) / len(x) if len(x) > 1 else 0.0
+    lo, hi = with_known_error(float(x.mean()), seed_variance, max(len(x) - 1, 1), error ** 2,
+                              level)
+    return float(x.mean()), lo, hi
 
 
 def mean_over_digits(per_digit):

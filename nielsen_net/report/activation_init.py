@@ -102,7 +102,7 @@ def activation_gradient_norms(data):
     activations, inits = used(ACTIVATION_COLOURS, data.sweep, "activation"), \
         used(INIT_STYLES, data.sweep, "init")
     fig, axes = figure(len(activations), len(inits), (10, 8),
-                       f"Bias-gradient norm per hidden layer, {list(sizes)} "
+                       f"Bias-gradient norm per hidden layer, {list(sizes)}\n"
                        f"({seeds_text(groups[sizes])})")
     for row, activation in zip(axes, activations):
         for ax, init in zip(row, inits):
@@ -121,13 +121,18 @@ def activation_gradient_norms(data):
 
 
 def eta_tuning(data):
+    """Mean validation accuracy after the tuning budget against eta, per depth; the chosen eta
+    circled. An eta at which a seed diverged is marked with an x on the mean; where every seed
+    diverged there is no mean, so the configuration's marker goes into a strip of its own below
+    0%, one row per configuration, named on the axis."""
     groups = by_depth(data, "tune")
     seeds = {len(rs) for tuned in groups.values() for by_eta in tuned.values()
              for rs in by_eta.values()}
-    fig, axes = figure(1, len(groups), (11, 4.5), "Learning-rate tuning: mean validation "
-                       f"accuracy after the tuning budget ({'/'.join(map(str, sorted(seeds)))} "
+    fig, axes = figure(1, len(groups), (12, 5.2), "Learning-rate tuning: mean validation "
+                       f"accuracy after the tuning budget\n({'/'.join(map(str, sorted(seeds)))} "
                        f"seed{'s' * (max(seeds) > 1)} per eta, small points = single seeds)")
     for ax, (sizes, tuned) in zip(axes[0], groups.items()):
+        lost = []  # (label, [etas at which every seed diverged], style) per configuration
         for name, by_eta in tuned.items():
             etas = sorted(by_eta)
             config = config_of(by_eta[etas[0]])
@@ -136,20 +141,31 @@ def eta_tuning(data):
             line, = ax.plot(etas, accuracy, label=short(config), gid="mean", **line_style(config))
             for eta, values, mean in zip(etas, finals, accuracy):
                 seed_points(ax, eta * 1.06, values, color=line.get_color())
-                if any(r["history"]["diverged"] for r in by_eta[eta]):
-                    ax.plot(eta, 0 if np.isnan(mean) else mean, "x", color=line.get_color(),
-                            ms=8, gid="diverged")
+                if any(r["history"]["diverged"] for r in by_eta[eta]) and np.isfinite(mean):
+                    ax.plot(eta, mean, "x", color=line.get_color(), ms=8, gid="diverged")
+            every = [eta for eta, mean in zip(etas, accuracy) if np.isnan(mean)]
+            if every:
+                lost.append((short(config), every, line_style(config)))
             chosen = config_of(data.runs[name])["eta"] if name in data.runs else None
             if chosen in by_eta:  # the eta the runs/ of this configuration trained with
                 ax.plot(chosen, accuracy[etas.index(chosen)], "o", ms=11, mfc="none",
                         color=line.get_color())
-        ax.set(xscale="log", ylim=(0, 100), xlabel="learning rate eta (log)",
-               ylabel="validation accuracy (%)")
+        rows = [-6.0 * (k + 1) for k in range(len(lost))]
+        for y, (_, etas, style) in zip(rows, lost):
+            ax.plot(etas, [y] * len(etas), linestyle="none", color=style["color"],
+                    marker=style["marker"], ms=7, gid="diverged")
+        ax.set(xscale="log", ylim=(min(rows, default=0) - 4, 100),
+               xlabel="learning rate eta (log)", ylabel="validation accuracy (%)")
+        ax.set_yticks([*rows, *range(0, 101, 20)],
+                      [f"{label}: all diverged" for label, _, _ in lost]
+                      + [str(v) for v in range(0, 101, 20)])
+        if lost:
+            ax.axhline(-3, color="black", linewidth=0.8)
         ax.set_title(f"{depth_title(sizes)}, after {config['epochs']} epochs")
     marks = [Line2D([], [], color="black", marker="o", ms=10, mfc="none", ls="none",
                     label="chosen eta"),
              Line2D([], [], color="black", marker="x", ms=8, ls="none",
-                    label="a seed diverged (every seed: at 0)")]
+                    label="a seed diverged (x on the mean;\nevery seed: in the strip below 0%)")]
     figure_legend(fig, legend_handles(axes) + marks)
     return fig
 

@@ -22,7 +22,8 @@ def section(results):
                  for t in trainers]
         rows.append(("-".join(map(str, r["sizes"])), r["mini_batch_size"], r["dtype"],
                      f"{r['ours']['min']:.3f} / {r['ours']['median']:.3f} / "
-                     f"{r['ours']['max']:.3f}", *cells, f"{ratio['floor']:.1f}x"))
+                     f"{r['ours']['max']:.3f} ({r['ours']['threads']})", *cells,
+                     f"{ratio['floor']:.2f}x"))
     targets = [(t["target"], f"{t['value']:.2f}", t["goal"], "met" if t["met"] else
                 f"short by {t['shortfall']:.2f}x"
                 + (f"; floor {t['floor']:.2f}" if t.get("floor") is not None else ""))
@@ -40,12 +41,16 @@ def section(results):
             f"references are timed on "
             f"{bench['reference_examples']:,} examples and PyTorch at mini-batch 10 on "
             f"{bench['torch_examples_at_mini_batch_10']:,}, scaled to a full epoch. Floor = the "
-            f"epoch's floating-point work at the measured large matrix-multiply rate "
-            f"({rate['float64']['1']:.0f} GFLOP/s float64, {rate['float32']['1']:.0f} float32, "
-            f"one thread). Load average (1 min) {bench['load_average']['before'][0]:.1f} before "
+            f"epoch's floating-point work at the large matrix-multiply rate measured at the "
+            f"BLAS thread count ours ran with (in brackets after ours' times; "
+            + "; ".join(f"{dt}: " + ", ".join(f"{r:.0f} GFLOP/s on {n} thread{'s' * (n != '1')}"
+                                              for n, r in by_threads.items())
+                        for dt, by_threads in rate.items())
+            + "), so \"ours / floor\" is the same ratio as the target \"epoch / (flops / "
+            f"matmul rate)\". Load average (1 min) {bench['load_average']['before'][0]:.1f} before "
             f"the run and {bench['load_average']['after'][0]:.1f} after; whole run "
             f"{bench['wall_seconds'] / 60:.1f} min.\n\n"
-            + table(["net", "mini-batch", "dtype", "ours min / median / max (s)",
+            + table(["net", "mini-batch", "dtype", "ours min / median / max (s) (threads)",
                      "hand-fused loop", "book's per-example algorithm", "per-example, tuned",
                      "PyTorch, in-place step",
                      "PyTorch, optim.SGD", "ours / floor"], rows)

@@ -13,8 +13,8 @@ from matplotlib.lines import Line2D
 from ..analysis.measures import curve, measure, spread, stack
 from ..analysis.verdicts import LEARNED_ALL, mode, mode_label, modes, unlearned_digits
 from .drawing import (COLOURS, LAYER_STYLES, MARKERS, Missing, band, config_of, empty, figure,
-                      layer_norms, log_axis, nth, present, seed_count, seed_points, seeds_text,
-                      series)
+                      full_range_inset, layer_norms, log_axis, nth, present, seed_count,
+                      seed_points, seeds_text, series)
 
 # Where a book figure sits on an accuracy-vs-epoch axis: None = a level (dashed line),
 # "first"/"last" = a point at that epoch (star). Other measures are not on such an axis.
@@ -113,62 +113,36 @@ def book_panel(ax, cost_ax, data, names):
     return True
 
 
-def full_range_inset(ax):
-    """When the panel's axis cuts some of its curves off, a small copy of every curve over the
-    full 0-100% range (gid "inset"), so nothing is hidden; in the corner that covers the
-    fewest drawn points."""
-    drawn = [line for line in ax.get_lines() if line.get_gid() in ("mean", "seed")]
-    bottom = ax.get_ylim()[0]
-    if not any(np.nanmin(np.append(line.get_ydata(), np.inf)) < bottom for line in drawn):
-        return None
-    points = np.concatenate([ax.transLimits.transform(line.get_xydata()) for line in drawn])
-    size = np.array([0.35, 0.36])
-    corners = [np.array(c) for c in ((0.62, 0.06), (0.08, 0.06), (0.08, 0.58), (0.62, 0.58))]
-    corner = min(corners, key=lambda c: np.all((points >= c) & (points <= c + size),
-                                               axis=1).sum())
-    inset = ax.inset_axes([*corner, *size])
-    inset.patch.set_alpha(0.7)  # what the corner covers still shows through
-    for line in drawn:
-        inset.plot(line.get_xdata(), line.get_ydata(), color=line.get_color(),
-                   linestyle=line.get_linestyle(), linewidth=line.get_linewidth() * 0.6,
-                   alpha=line.get_alpha(), gid="inset")
-    inset.set_ylim(0, 100)
-    inset.tick_params(labelsize=6)
-    inset.set_title("full range", fontsize=7, pad=2)
-    return inset
-
-
-def book_figure(data, panels, title, size=(11, 10), extra=0):
-    """One `book_panel` per {panel title: row names}, accuracy above and cost below, then
-    `extra` empty columns for the caller; Missing if no row has runs. Returns (figure,
-    [accuracy axes], [cost axes])."""
+def book_figure(data, panels, title, size=(11, 10)):
+    """One `book_panel` per {panel title: row names}, accuracy above and cost below; Missing if
+    no row has runs."""
     groups = present(data.runs, [n for names in panels.values() for n in names])
     known = any(r.get("test_confusion") is not None for rs in groups.values() for r in rs)
     modes_note = "" if known else "; these records hold no test confusion, so no modes"
-    fig, axes = figure(2, len(panels) + extra, size,
+    fig, axes = figure(2, len(panels), size,
                        f"{title}\n({seeds_text(groups)}{modes_note})")
     for ax, cost_ax, (panel, names) in zip(axes[0], axes[1], panels.items()):
         if not book_panel(ax, cost_ax, data, names):
             empty(ax)
             empty(cost_ax)
         ax.set_title(f"{panel}: accuracy")
-        cost_ax.set_title(f"{panel}: cost")
-    return fig, list(axes[0]), list(axes[1])
+        cost_ax.set_title(f"{panel}: cost as trained")
+    return fig
 
 
 def ch1_curves(data):
     return book_figure(data, rows(data, "ch1_curves"), "Chapter 1 networks: test accuracy and "
-                       "cost per epoch, one line per mode of runs")[0]
+                       "cost per epoch, one line per mode of runs")
 
 
 def ch3_curves(data):
     return book_figure(data, rows(data, "ch3_curves"),
-                       "Chapters 3 and 6: accuracy and cost per epoch", size=(11, 11))[0]
+                       "Chapters 3 and 6: accuracy and cost per epoch", size=(11, 11))
 
 
 def init_comparison(data):
     return book_figure(data, rows(data, "init_comparison"), "Chapter 3: large N(0,1) vs "
-                       "default N(0,1/n_in) weights, validation accuracy and cost per epoch")[0]
+                       "default N(0,1/n_in) weights, validation accuracy and cost per epoch")
 
 
 def overfitting(data):
@@ -199,11 +173,16 @@ def overfitting(data):
 
 
 def depth(data):
+    """Validation accuracy and cost per epoch (`book_panel`) beside each depth's peak against
+    the book's, in one row."""
     names = rows(data, "depth")
-    fig, (left, right), (_, below) = book_figure(data, {"validation per epoch": names},
-                                                 "Chapter 5: 1 to 4 hidden layers of 30 units",
-                                                 size=(12, 9), extra=1)
-    below.set_axis_off()
+    runs = present(data.runs, names)
+    fig, axes = figure(1, 3, (17, 6.5), "Chapter 5: 1 to 4 hidden layers of 30 units\n"
+                       f"({seeds_text(runs)})")
+    accuracy, cost, right = axes[0]
+    book_panel(accuracy, cost, data, names)
+    accuracy.set_title("validation accuracy per epoch")
+    cost.set_title("cost as trained, per epoch")
     for k, name in enumerate(names):
         if name not in data.runs:
             continue
@@ -216,7 +195,8 @@ def depth(data):
         for note in book_notes(data, name):
             right.plot(k + 1.25, note["value"], "*", ms=13, color=nth(COLOURS, k), mec="black")
     right.set(xticks=range(1, 5), xlabel="hidden layers", ylabel="peak validation accuracy (%)")
-    right.set_title("peak accuracy: ours (error bar = min-max, points = seeds) and the book's")
+    right.set_title("peak accuracy per depth, ours and the book's\n"
+                    "(error bar = min-max, points = seeds)")
     right.legend(handles=[Line2D([], [], color="gray", marker="o", ls="none", label="ours"),
                           Line2D([], [], color="gray", marker="*", ms=13, mec="black", ls="none",
                                  label="book")])

@@ -6,11 +6,12 @@ Left out: the fit of what dead units cost (nielsen_net.analysis.dead_relu).
 import numpy as np
 from matplotlib.lines import Line2D
 
-from ..analysis.measures import dead_percent, measure, stack, summary
+from ..analysis.measures import curve, dead_percent, measure, stack, summary
 from ..analysis.dead_relu import dead_unit_cost
 from .drawing import (COLOURS, INIT_LABELS, INIT_MARKERS, INIT_STYLES, LAYER_COLOURS, LAYER_STYLES,
                       Missing, config_of, depth_title, errorbar_line, figure, figure_legend,
-                      learning_curves, legend_handles, mark_diverged, nth, present, seed_count)
+                      full_range_inset, legend_handles, mark_diverged, nth, present, seed_count,
+                      seeds_text, series, used, zoom)
 from .markdown import Figure, table
 
 TITLE = "Dead ReLUs"
@@ -74,13 +75,55 @@ def dead_vs_eta(data):
 
 
 def dead_relu_curves(data):
-    rows = {}
+    """Accuracy and cost per epoch, one row of panels per (depth, eta) cell that has a finite
+    value: the validation accuracy at the top of its range (a full-range inset where curves
+    leave it), the training and the validation cost (log). Colour = ReLU variant, marker and
+    line style = init, so the legend names each cue once. A cell whose every run diverged in
+    its first epoch has nothing to draw: the title names it."""
+    cells = {}
     for records in present(data.runs, list(data.sweep.configurations)).values():
         c = config_of(records)
-        row = rows.setdefault(f"{list(c['sizes'])}, eta {c['eta']:g}", {})
-        row[variant_label(c)] = records
-    return learning_curves(rows, "Dead-ReLU sweep: validation accuracy and cost per epoch",
-                           variant_style, variant_label)
+        cells.setdefault((len(c["sizes"]) - 2, c["eta"]), []).append(records)
+    drawn = {key: group for key, group in sorted(cells.items())
+             if any(np.isfinite(curve(rs, "evaluation_accuracy")).any() for rs in group)}
+    if not drawn:
+        raise Missing("no dead-ReLU run with a finite accuracy")
+    blank = [f"{hidden} hidden layer{'s' * (hidden > 1)}, eta {eta:g}"
+             for hidden, eta in sorted(set(cells) - set(drawn))]
+    every = dict(enumerate(rs for group in cells.values() for rs in group))
+    fig, axes = figure(len(drawn), 3, (13, 2.9 * len(drawn) + 1.2),
+                       "Dead-ReLU sweep: validation accuracy and cost per epoch\n"
+                       f"({seeds_text(every)}; x = where a diverged run stopped)"
+                       + (f"\nnot drawn, every run diverged in its first epoch: "
+                          f"{'; '.join(blank)}" if blank else ""))
+    for (accuracy, training, validation), ((hidden, eta), group) in zip(axes, drawn.items()):
+        for records in group:
+            style = variant_style(config_of(records))
+            for ax, key in ((accuracy, "evaluation_accuracy"), (training, "training_cost"),
+                            (validation, "evaluation_cost")):
+                series(ax, records, key, variant_label(config_of(records)), **style)
+        runs = [r for rs in group for r in rs]
+        diverged = sum(r["history"]["diverged"] for r in runs)
+        zoom(accuracy, [np.nanmax(np.append(line.get_ydata(), 0.0))
+                        for line in accuracy.get_lines() if line.get_gid() == "mean"])
+        full_range_inset(accuracy)
+        cell = f"{hidden} hidden layer{'s' * (hidden > 1)}, eta {eta:g}"
+        accuracy.set(xlabel="epoch", ylabel=f"{cell}\nvalidation accuracy (%)")
+        accuracy.set_title("accuracy, top of the range"
+                           + (f" ({diverged} of {len(runs)} runs diverged)" if diverged else ""))
+        for ax, split in ((training, "training"), (validation, "validation")):
+            ax.set(yscale="log", xlabel="epoch", ylabel="cost", title=f"{split} cost (log)")
+    variants = [v for v in VARIANTS if any(variant(config_of(rs)) == v
+                                           for group in cells.values() for rs in group)]
+    handles = ([Line2D([], [], color=COLOURS[VARIANTS.index(v)], linewidth=3, label=v)
+                for v in variants]
+               + [Line2D([], [], color="black", marker=INIT_MARKERS[i], linestyle=INIT_STYLES[i],
+                         label=f"init {INIT_LABELS[i]}")
+                  for i in used(INIT_LABELS, data.sweep, "init")]
+               + [Line2D([], [], color="black", marker="x", ms=8, ls="none",
+                         label="a diverged run stopped")])
+    figure_legend(fig, handles)
+    return fig
 
 
 def dead_histogram(data):

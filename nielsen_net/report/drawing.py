@@ -4,10 +4,11 @@ Every figure follows the same rules:
 - cost beside accuracy, training and the scored split, per epoch;
 - every seed shown: curves are the mean over seeds with a min-max band and each seed as a thin
   line, summaries a mean marker with every seed as a small point beside it;
-- every configuration visible: a zoomed panel always has a full-range panel beside it; runs in
-  different modes (`analysis.verdicts.mode`) get a line each; log axes that would lose exact
-  zeros become symlog; a run that diverged is marked with an x where it stopped and counted in
-  its legend label, a configuration whose every seed diverged with an x at the foot of the axis;
+- every configuration visible: a zoomed panel always has a full-range panel (or inset) beside
+  it; runs in different modes (`analysis.verdicts.mode`) get a line each; log axes that would
+  lose exact zeros become symlog; a run that diverged is marked with an x where it stopped and
+  counted in its legend label (or its panel's title), a configuration whose every seed diverged
+  with an x at the foot of the axis (or in a strip of its own);
 - colours from matplotlib's colour-blind-safe tableau-colorblind10, always with a second cue
   (marker or line style). Drawn artists carry a gid ("mean", "seed", "diverged") so tests can
   count what a panel shows.
@@ -168,6 +169,31 @@ def zoom(ax, values):
     bottom = max(0.0, 5 * np.floor((best - 7) / 5))
     ax.set_ylim(bottom, min(100.0, 5 * np.ceil((best + 1) / 5)))
     return bottom
+
+
+def full_range_inset(ax):
+    """When the panel's axis cuts some of its curves off, a small copy of every curve over the
+    full 0-100% range (gid "inset"), so nothing is hidden; in the corner that covers the
+    fewest drawn points."""
+    drawn = [line for line in ax.get_lines() if line.get_gid() in ("mean", "seed")]
+    bottom = ax.get_ylim()[0]
+    if not any(np.nanmin(np.append(line.get_ydata(), np.inf)) < bottom for line in drawn):
+        return None
+    points = np.concatenate([ax.transLimits.transform(line.get_xydata()) for line in drawn])
+    size = np.array([0.35, 0.36])
+    corners = [np.array(c) for c in ((0.62, 0.06), (0.08, 0.06), (0.08, 0.58), (0.62, 0.58))]
+    corner = min(corners, key=lambda c: np.all((points >= c) & (points <= c + size),
+                                               axis=1).sum())
+    inset = ax.inset_axes([*corner, *size])
+    inset.patch.set_alpha(0.7)  # what the corner covers still shows through
+    for line in drawn:
+        inset.plot(line.get_xdata(), line.get_ydata(), color=line.get_color(),
+                   linestyle=line.get_linestyle(), linewidth=line.get_linewidth() * 0.6,
+                   alpha=line.get_alpha(), gid="inset")
+    inset.set_ylim(0, 100)
+    inset.tick_params(labelsize=6)
+    inset.set_title("full range", fontsize=7, pad=2)
+    return inset
 
 
 def side_legend(ax, **kwargs):

@@ -18,12 +18,21 @@ TITLE = "The fastest way to 98%"
 
 
 def fast98_curves(data):
-    """Validation accuracy per epoch and per second of training, and both costs per epoch."""
+    """Validation accuracy per epoch and per second of training, and both costs per epoch. A
+    configuration with the same settings as an earlier one (`same_settings`) ran the same runs:
+    it is drawn once, under both names."""
     runs = present(data.runs, list(data.sweep.configurations))
-    fig, axes = figure(2, 2, (13, 8), f"The fastest way to 98% ({seeds_text(runs)})")
+    repeats = {}
+    for first, later in same_settings(runs):
+        repeats.setdefault(first, []).append(later)
+    drawn = {name: records for name, records in runs.items()
+             if not any(name in later for later in repeats.values())}
+    fig, axes = figure(2, 2, (13, 8), f"The fastest way to 98% ({seeds_text(drawn)})")
     (by_epoch, by_time), (training, scored) = axes
-    for k, (name, records) in enumerate(runs.items()):
+    for k, (name, records) in enumerate(drawn.items()):
         style = {"color": nth(COLOURS, k), "marker": nth(MARKERS, k)}
+        if name in repeats:
+            name = " = ".join([name, *repeats[name]]) + "\n(same settings: the same runs)"
         series(by_epoch, records, "evaluation_accuracy", name, **style)
         for j, record in enumerate(records):
             accuracy = 100 * numbers(record["history"]["evaluation_accuracy"])
@@ -40,7 +49,8 @@ def fast98_curves(data):
     by_time.set(xlabel="training seconds (each seed a line; marker = its last epoch)")
     by_time.set_title("per second of training")
     for ax, split in ((training, "training"), (scored, "validation")):
-        ax.set(yscale="log", xlabel="epoch", ylabel=f"{split} cost (log)", title=f"{split} cost")
+        ax.set(yscale="log", xlabel="epoch", ylabel=f"{split} cost (log)",
+               title=f"{split} cost, as trained (L2 term included)")
     figure_legend(fig, legend_handles(axes))
     return fig
 

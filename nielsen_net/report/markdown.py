@@ -20,9 +20,12 @@ def table(header, rows):
 
 
 def pm(s, digits=2):
-    """'mean +/- std' of a spread, or 'n/a'."""
+    """'mean +/- std' of a spread, 'value (1 seed)' for one value (it has no spread to show),
+    or 'n/a'."""
     if s["n"] == 0:
         return "n/a"
+    if s["n"] == 1:
+        return f"{s['mean']:.{digits}f} (1 seed)"
     return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f}"
 
 

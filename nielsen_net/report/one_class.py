@@ -7,7 +7,7 @@ Left out: the protocol's rules and numbers (nielsen_net.one_class.protocol).
 import numpy as np
 
 from ..analysis.stats import decide
-from ..experiments.records import read_if_present
+from ..experiments.records import read_if_present, read_record, run_files
 from ..one_class import protocol as oc
 from .drawing import COLOURS, MARKERS, figure, nth, seed_points, side_legend
 from .markdown import NOT_RUN, Figure, image_lines, table
@@ -116,6 +116,7 @@ def section(results):
         return head + NOT_RUN
     pca, stage1 = r["methods"]["pca"], r["selection"]["stage1"]
     seeds = r["methods"]["autoencoder"]["seeds"]
+    counts = test_set_counts(results)
     return (head + "For each digit d: train on d's images alone (those among the book's "
             f"50,000 training images, {r['data']['validation_fraction']:.0%} of them held out "
             "for validation), score all 10,000 test images, and measure by the area under the "
@@ -125,9 +126,9 @@ def section(results):
             f"{pca['rule']}) and the squared distance to the mean normal image "
             "(`scripts/one_class.py`, `scripts/configs/one_class.toml`).\n\n"
             + selection(r) + "\n"
-            + auc_table(r, seeds) + "\n"
-            + findings(r) + "\n"
-            + hard_case(r["hard_case"], r["auc"]["autoencoder"]) + "\n"
+            + auc_table(r, seeds, counts) + "\n"
+            + findings(r, counts) + "\n"
+            + hard_case(r["hard_case"], r["auc"]["autoencoder"], counts) + "\n"
             + published(r["published"] or []) + "\n"
             + f"Wall time on {r['jobs']} process{'es' * (r['jobs'] > 1)}: "
               + ", ".join(f"{k.replace('_', ' ')} {v / 60:.1f} min"
@@ -136,6 +137,16 @@ def section(results):
                  f"ran)" if "reused_from" in stage1 else "") + ".\n\n"
             + image_lines(results, "anomaly", FIGURES, "one_class.json")
             + "\nRegenerate: `make one_class`, then `make plots report`.\n")
+
+
+def test_set_counts(results):
+    """Test images per digit (`oc.digit_counts`), from the test confusion matrix of the first
+    book run that holds one (the same 10,000 test images); None when no such record is there."""
+    for path in run_files(results / "book"):
+        confusion = read_record(path).get("test_confusion")
+        if confusion is not None:
+            return oc.digit_counts(confusion)
+    return None
 
 
 def selection(r):
@@ -178,42 +189,66 @@ def selection(r):
             f"first within {two['tolerance']:.0%} of that eta's lowest). {edge}\n")
 
 
-def auc_table(r, seeds):
+def auc_table(r, seeds, counts):
     auc, published = r["auc"], r["published"] or []
-    vs_pca, vs_mean = oc.differences(auc, "pca"), oc.differences(auc, "mean_distance")
+    vs_pca = oc.differences(auc, "pca", counts=counts)
+    vs_mean = oc.differences(auc, "mean_distance", counts=counts)
     ks = r["methods"]["pca"]["per_digit"]
+    errors = oc.test_errors(auc, counts) if counts is not None else None
 
-    def ae(values):
-        mean, lo, hi = oc.auc_summary(values)
+    def ae(values, key):
+        mean, lo, hi = (oc.auc_summary(values) if errors is None else
+                        oc.auc_interval(values, errors["autoencoder"][key]))
         return f"{mean:.4f} [{lo:.4f}, {hi:.4f}]"
 
     def diff(d):
         return f"{d['difference']:+.4f} [{d['ci95'][0]:+.4f}, {d['ci95'][1]:+.4f}] {d['word']}"
 
-    rows = [[d, ae(auc["autoencoder"][d]), f"{auc['pca'][d][0]:.4f} ({ks[d]['components']})",
+    rows = [[d, ae(auc["autoencoder"][d], d),
+             f"{auc['pca'][d][0]:.4f} ({ks[d]['components']})",
              f"{auc['mean_distance'][d][0]:.4f}", diff(vs_pca[d]), diff(vs_mean[d])]
             + [f"{p['auc_percent'][int(d)] / 100:.3f}" for p in published]
             for d in map(str, range(10))]
-    rows.append(["**mean**", ae(oc.mean_over_digits(auc["autoencoder"])),
+    rows.append(["**mean**", ae(oc.mean_over_digits(auc["autoencoder"]), "mean"),
                  f"{r['mean_auc']['pca']:.4f}", f"{r['mean_auc']['mean_distance']:.4f}",
                  diff(vs_pca["mean"]), diff(vs_mean["mean"])]
                 + [f"{np.mean(p['auc_percent']) / 100:.3f}" for p in published])
-    header = ["digit", f"autoencoder, mean [95% CI] over {len(seeds)} seeds", "PCA (k)",
-              "mean distance", "autoencoder − PCA [95% CI]", "autoencoder − mean distance"]
+    over = f"{len(seeds)} seeds" + ("" if counts is None else " and the test set")
+    header = ["digit", f"autoencoder, mean [95% CI] over {over}", "PCA (k)",
+              "mean distance", "autoencoder − PCA [CI]", "autoencoder − mean distance [CI]"]
     return (table(header + [f"{p['method']} (published)" for p in published], rows)
-            + "\nDifferences: a Welch t interval over the autoencoder's seeds (the baselines "
-              "are deterministic); \"higher\" or \"lower\" only when the interval excludes 0.\n")
+            + "\n" + interval_words(counts) + "\n")
 
 
-def findings(r):
+def interval_words(counts):
+    """How the one-class intervals are made, with the test set's error or without it."""
+    seeds = ("Differences: a Welch t interval over the autoencoder's seeds (the baselines are "
+             "deterministic)")
+    if counts is None:
+        return (seeds + "; \"higher\" or \"lower\" only when the interval excludes 0. The test "
+                "set's own sampling error is not in these intervals: no book record with a test "
+                "confusion matrix gives the test images per digit.")
+    return (seeds + ", widened by the test set's own sampling error of each AUC (Hanley and "
+            "McNeil's standard error, from the 10,000 test images per digit: "
+            + ", ".join(f"{d}: {n:,}" for d, n in enumerate(counts)) + ", read off a book "
+            "run's test confusion matrix), added as if the two AUCs of a difference were "
+            "independent (they share the test images, so this is conservative); the "
+            "autoencoder's own interval likewise. The ten digit-by-digit differences are a "
+            "family: each digit's interval is at the Bonferroni level "
+            f"{100 * oc.BONFERRONI:.1f}%, so that the ten hold together at 95%; the means over "
+            "the digits (treating the digits' test errors as independent) at 95%. \"higher\" or "
+            "\"lower\" only when the interval excludes 0.")
+
+
+def findings(r, counts):
     auc, pca = r["auc"], r["methods"]["pca"]
-    vs_pca = oc.differences(auc, "pca")
+    vs_pca = oc.differences(auc, "pca", counts=counts)
     words = {w: [d for d in map(str, range(10)) if vs_pca[d]["word"] == w]
              for w in ("higher", "lower", "not distinguishable")}
     k, best, _ = oc.best_fixed_k(pca["per_digit"], pca["components_candidates"])
     ae_mean = r["mean_auc"]["autoencoder"]
     chosen = [v["components"] for v in pca["per_digit"].values()]
-    vs_mean = oc.differences(auc, "mean_distance")["mean"]["word"]
+    vs_mean = oc.differences(auc, "mean_distance", counts=counts)["mean"]["word"]
     return (f"**What works.** The autoencoder's mean AUC over the digits is {ae_mean:.4f}: "
             f"{AGAINST[vs_pca['mean']['word']]} PCA's {r['mean_auc']['pca']:.4f}, "
             f"{AGAINST[vs_mean]} the mean image's {r['mean_auc']['mean_distance']:.4f}. "
@@ -230,9 +265,11 @@ def findings(r):
             f"k.\n")
 
 
-def hard_case(hard, one_class_auc):
+def hard_case(hard, one_class_auc, counts):
     a, digit = hard["auc"], hard["anomaly_digit"]
-    mean, lo, hi = oc.auc_summary(a["autoencoder"])
+    mean, lo, hi = (oc.auc_summary(a["autoencoder"]) if counts is None else oc.auc_interval(
+        a["autoencoder"], oc.hard_case_error(a["autoencoder"], counts, digit)))
+    over = "seeds" if counts is None else "seeds and the test set's own error"
     ink_digit, ink_others = oc.ink_contrast(hard["mean_ink_per_digit"], digit)
     per_ink = oc.auc_summary(a["autoencoder_per_ink"])[0]
     worst = min(oc.auc_summary(v)[0] for v in one_class_auc.values())
@@ -243,7 +280,7 @@ def hard_case(hard, one_class_auc):
     return (f"**The hard case: finding the {digit}s among every other digit** (the old "
             f"anomaly use case, same autoencoder, trained on the {hard['training_images']:,} "
             f"training images of every digit but {digit}). AUC {mean:.3f} [{lo:.3f}, {hi:.3f}] "
-            f"over {len(a['autoencoder'])} seeds ({AGAINST[decide(lo - 0.5, hi - 0.5)]} "
+            f"over {len(a['autoencoder'])} {over} ({AGAINST[decide(lo - 0.5, hi - 0.5)]} "
             f"chance, 0.5); PCA {a['pca'][0]:.3f}, the mean image {a['mean_distance'][0]:.3f}. "
             f"The measured reason: reconstruction error grows with the ink an image carries, "
             f"and {digit}s carry {'less' if ink_digit < ink_others else 'more'} than the "

@@ -87,12 +87,15 @@ def test_wall_time_sums_the_logged_invocations():
                                        "interrupted": 1}
 
 
-def test_bench_ratios_are_peers_over_ours_and_ours_over_the_floor():
-    bench = {"matmul_gflops": {"float64": {"1": 10.0}}}
-    result = {"dtype": "float64", "flops": 2e9, "ours": {"median": 0.5},
+def test_bench_ratios_are_peers_over_ours_and_ours_over_the_floor_at_ours_threads():
+    bench = {"matmul_gflops": {"float64": {"1": 10.0, "2": 20.0}}}
+    result = {"dtype": "float64", "flops": 2e9, "ours": {"median": 0.5, "threads": 1},
               "fused": {"median": 0.25}, "torch_step": None}
     ratios = analysis.bench_ratios(bench, result, ["fused", "torch_step"])
     assert ratios == {"fused": 0.5, "torch_step": None, "floor": pytest.approx(2.5)}
+    # ours on two threads is held to the two-thread rate, as the bench's own target is
+    result["ours"]["threads"] = 2
+    assert analysis.bench_ratios(bench, result, [])["floor"] == pytest.approx(5.0)
 
 
 def test_progress_counts_the_planned_runs_that_are_finished():

@@ -100,13 +100,52 @@ def test_welch_matches_scipy():
     assert stats.decide(result["lo"], result["hi"]) == "higher"
 
 
-def test_bootstrap_difference_is_deterministic_and_covers_the_difference():
-    a, b = [97.9, 98.1, 98.0, 97.8, 98.2], [97.5, 97.7, 97.6, 97.9]
-    first = stats.bootstrap_difference(a, b)
-    assert first == stats.bootstrap_difference(a, b)
-    difference, lo, hi = first
-    assert difference == pytest.approx(0.325)
-    assert 0 < lo < difference < hi
+def test_paired_is_the_t_interval_of_the_differences_and_matches_scipy():
+    a, b = [96.2, 96.4, 96.1, 96.3, 96.0], [96.1, 96.2, 96.15, 96.1, 95.9]
+    result = stats.paired(a, b)
+    # scipy.stats.ttest_rel(a, b): t = 2.4004, p = 0.0743
+    assert result["difference"] == pytest.approx(0.11)
+    assert result["t"] == pytest.approx(2.4003967925957723)
+    assert result["p"] == pytest.approx(0.07432433482638043, abs=1e-9)
+    assert result["n"] == 5 and result["df"] == 4
+    assert (result["lo"], result["hi"]) == pytest.approx(stats.mean_interval(
+        np.subtract(a, b))[1:])
+    # the same numbers as independent groups: a shared seed's noise no longer cancels
+    assert stats.welch(a, b)["p"] > result["p"]
+
+
+def test_paired_needs_pairs():
+    with pytest.raises(ValueError, match="one length"):
+        stats.paired([1.0, 2.0], [1.0])
+
+
+@pytest.mark.parametrize("k, n, p", [(5, 5, 0.0625), (0, 5, 0.0625), (4, 5, 0.375),
+                                     (3, 6, 1.0), (10, 10, 2 / 1024)])
+def test_sign_test(k, n, p):
+    assert stats.sign_test(k, n) == pytest.approx(p)
+
+
+def test_an_interval_with_a_known_error_part():
+    # no known part: the t interval of the sample
+    mean, lo, hi = stats.mean_interval([1.0, 2.0, 3.0])
+    assert stats.with_known_error(mean, np.var([1.0, 2.0, 3.0], ddof=1) / 3, 2, 0.0) == \
+        pytest.approx((lo, hi))
+    # only a known part: the normal interval
+    assert stats.with_known_error(0.5, 0.0, 2, 0.01 ** 2) == pytest.approx(
+        (0.5 - 0.0196, 0.5 + 0.0196), abs=1e-4)
+    # a known part much larger than the sample's: nearly normal, however few the seeds
+    lo, hi = stats.with_known_error(0.5, 1e-8, 2, 1e-4)
+    assert hi - 0.5 == pytest.approx(1.96e-2, rel=0.01)
+    assert stats.with_known_error(0.5, 0.0, 2, 0.0) == (0.5, 0.5)
+
+
+def test_auc_standard_error_hanley_mcneil():
+    # Hanley and McNeil (1982), table 1: A = 0.9 on 50 and 50 cases, SE 0.032
+    assert stats.auc_standard_error(0.9, 50, 50) == pytest.approx(0.032, abs=5e-4)
+    # chance on 1,000 and 9,000 images: about sqrt((1/m + 1/n) / 12)
+    assert stats.auc_standard_error(0.5, 1000, 9000) == pytest.approx(
+        np.sqrt((1 / 1000 + 1 / 9000) / 12), rel=1e-3)
+    assert stats.auc_standard_error(0.9, 200, 200) < stats.auc_standard_error(0.9, 50, 50)
 
 
 @pytest.mark.parametrize("lo, hi, word", [(0.1, 0.5, "higher"), (-0.5, -0.1, "lower"),

@@ -139,6 +139,45 @@ def test_book_row_shows_peak_and_final_and_judges_the_books_measure():
     assert row["verdict"] == "differs"
 
 
+def test_a_mode_without_spread_matches_but_is_not_reproduced():
+    # every seed at 100% training accuracy: the interval has zero width, nothing is judged
+    assert verdicts.check_book(100.0, [100.0] * 10)["verdict"] == verdicts.NO_SPREAD
+    assert verdicts.check_book(99.9, [100.0] * 10)["verdict"] == "differs"
+    assert verdicts.check_book(96.0, [96.0, 96.1, 95.9])["verdict"] == "reproduced"
+
+
+def test_book_row_gives_the_epoch_of_the_peak_within_the_mode_judged():
+    records = [run_record(96 + 0.1 * s, 95, s) for s in range(4)]
+    for r, history in zip(records, ([0.5, 0.96, 0.9], [0.96, 0.5, 0.9], [0.5, 0.962, 0.9],
+                                    [0.5, 0.963, 0.9])):
+        r["history"]["evaluation_accuracy"] = history
+    records.append(run_record(80, 70, 4, unlearned=2))   # another mode, peaking at epoch 2
+    row = verdicts.book_row({"row": "x", "measure": "peak", "value": 96.1}, records, {})
+    assert row["best_epoch"]["n"] == 4 and row["best_epoch"]["mean"] == pytest.approx(1.75)
+    # the statistic judged is the mode's, not the pooled one the other mode drags down
+    assert row["judged"]["n"] == 4 and row["judged"]["mean"] == pytest.approx(96.125)
+    assert row["ours"]["n"] == 5 and row["ours"]["mean"] < 93
+    assert "best_epoch" not in verdicts.book_row({"row": "x", "measure": "final", "value": 90},
+                                                 records, {})
+
+
+def test_tally_counts_each_book_result_once_and_names_the_partial_passes():
+    def entry(name, verdict, trainer="network", mode=0, frequencies=None):
+        row = {"verdict": verdict, "mode": mode, "frequencies": frequencies or {0: (10, 10)}}
+        return name, {"row": name}, row, [{"config": {"trainer": trainer}}]
+    judged = [entry("a", "reproduced"), entry("b", "differs"),
+              entry("b-per-example", "differs", trainer="book_per_example"),
+              entry("c", verdicts.NO_SPREAD),
+              entry("d", "reproduced", frequencies={0: (3, 10), 2: (7, 10)}),
+              entry("e", "differs", frequencies={0: (3, 10), 2: (7, 10)})]
+    found = verdicts.tally(judged)
+    assert found["counts"] == {"reproduced": 2, "differs": 2, verdicts.NO_SPREAD: 1}
+    assert found["total"] == 5
+    assert [name for name, _ in found["other_trainer"]] == ["b-per-example"]
+    assert [name for name, _ in found["no_spread"]] == ["c"]
+    assert [(name, k, n) for name, _, k, n in found["partial"]] == [("d", 3, 10)]
+
+
 def test_book_row_above_run_is_a_comparison_of_two_configurations():
     a = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
     b = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
@@ -162,17 +201,17 @@ def test_pairs_of_configurations_that_differ_only_in_the_trainer():
             "other": [run_record(96, 96, 0) | {"config": {"sizes": [784, 100, 10], "eta": 0.5,
                                                           "seed": 0}}]}
     assert verdicts.same_but_trainer(runs) == [("book", "ours")]
-    result = verdicts.implementations([96.3, 96.4, 96.2, 96.35], [96.3, 96.25, 96.4, 96.3])
-    assert result["word"] == "not distinguishable"
-    assert result["bootstrap"][0] < 0 < result["bootstrap"][1]
 
 
-def judged(name, value, ours, chapter=3, measure="peak", train_size=50_000, **extra):
+def judged(name, value, ours, chapter=3, measure="peak", train_size=50_000, final=None,
+           **extra):
     """An entry of the book table for `chapter3_offset`: (configuration, check, row, records)."""
     check = {"row": name, "chapter": chapter, "measure": measure, "value": value} | extra
     config = {"train_size": train_size} | ({"trainer": "book_per_example"}
                                           if name.endswith("per-example") else {})
-    return name, check, {"ours": {"mean": ours}}, [{"config": config}]
+    row = {"check": check, "peak": {"mean": ours},
+           "final": {"mean": ours if final is None else final}}
+    return name, check, row, [{"config": config}]
 
 
 def test_the_chapter_3_offset_takes_only_its_full_data_peak_rows_of_our_trainer():
@@ -180,12 +219,27 @@ def test_the_chapter_3_offset_takes_only_its_full_data_peak_rows_of_our_trainer(
             judged("small", 82.0, 80.0, train_size=1000), judged("x-per-example", 96.0, 95.0),
             judged("over", 96.0, 90.0, relation="above"), judged("final", 96.0, 90.0,
                                                                  measure="final")]
-    found = verdicts.chapter3_offset(rows)
+    found = verdicts.chapter3_offset(rows)["peak"]
     assert [name for name, _ in found["rows"]] == ["a", "b"]
     assert [d for _, d in found["rows"]] == pytest.approx([-0.2, -0.1])
     assert found["mean"] == pytest.approx(-0.15) and found["lo"] < 0 < found["hi"]
     assert found["word"] == "not distinguishable"
+    assert found["below"] == 2 and found["sign_p"] == pytest.approx(0.5)
     assert verdicts.chapter3_offset(rows[:1]) is None       # one row: no interval
+
+
+def test_the_chapter_3_offset_of_the_final_epoch_and_its_sign_count():
+    rows = [judged(str(i), 96.0, 96.0 + d, final=95.7 + d)
+            for i, d in enumerate([-0.3, 0.1, -0.2, 0.05, -0.1])]
+    found = verdicts.chapter3_offset(rows)
+    assert found["peak"]["below"] == 3 and found["peak"]["sign_p"] == pytest.approx(1.0)
+    final = found["final"]
+    assert final["mean"] == pytest.approx(-0.39) and final["below"] == 5
+    assert final["sign_p"] == pytest.approx(0.0625)
+    # all five below, yet an interval over so few rows can still reach 0: low power
+    rows = [judged(str(i), 96.0, 96.0 + d) for i, d in enumerate([-0.01, -0.1, -0.5, -0.02, -0.6])]
+    found = verdicts.chapter3_offset(rows)["peak"]
+    assert found["below"] == 5 and found["word"] == "not distinguishable"
 
 
 def test_implementations_are_compared_where_both_have_two_seeds():
@@ -198,4 +252,21 @@ def test_implementations_are_compared_where_both_have_two_seeds():
     assert (found["book"], found["ours"]) == ("book", "ours")
     assert found["book_peaks"] == pytest.approx([96.2, 96.3, 96.4])
     assert found["comparison"]["difference"] == pytest.approx(-0.1)
-    assert "bootstrap" in found["comparison"]
+
+
+def test_implementations_are_paired_by_seed():
+    # the seed's own luck is shared by both trainers: it cancels in the paired differences
+    luck = [0.0, 0.6, -0.4, 0.3]
+    runs = {"ours": [run_record(96.0 + x, 90, s) for s, x in enumerate(luck)],
+            "book": [run_record(96.05 + x + 0.01 * (s % 2), 90, s, "book_per_example")
+                     for s, x in reversed(list(enumerate(luck)))]}
+    found, = verdicts.implementation_comparisons(runs)
+    assert found["seeds"] == [0, 1, 2, 3]
+    assert found["book_peaks"] == pytest.approx([96.05, 96.66, 95.65, 96.36])
+    c = found["comparison"]
+    assert c["n"] == 4 and c["difference"] == pytest.approx(0.055)
+    assert c["word"] == "higher"                      # Welch would drown it in the seeds' luck
+    assert verdicts.compare(found["book_peaks"], found["our_peaks"])["word"] == \
+        "not distinguishable"
+    runs["book"] = runs["book"][:1]                   # one shared seed: no comparison
+    assert verdicts.implementation_comparisons(runs) == []

@@ -249,3 +249,48 @@ def test_lowest_errors_averages_the_digits_before_taking_the_minimum():
 def test_mean_over_digits_is_per_seed_and_ink_contrast_leaves_the_digit_out():
     assert oc.mean_over_digits({"1": [0.5, 0.7], "0": [0.9, 0.9]}) == pytest.approx([0.7, 0.8])
     assert oc.ink_contrast([0.1, 0.2, 0.6], 1) == (0.2, pytest.approx(0.35))
+
+
+COUNTS = np.array([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])  # MNIST's test set
+
+
+def test_digit_counts_are_the_rows_of_a_test_confusion_matrix():
+    confusion = np.diag(COUNTS - 3) + 3 * np.eye(10, k=1, dtype=int)
+    confusion[9, 0] += 3                                  # every row loses 3 to a wrong digit
+    assert oc.digit_counts(confusion.tolist()).tolist() == COUNTS.tolist()
+
+
+def test_test_errors_are_hanley_mcneil_per_digit_and_shrink_in_the_mean():
+    auc = {"pca": {str(d): [0.9] for d in range(10)}}
+    errors = oc.test_errors(auc, COUNTS)["pca"]
+    assert errors["0"] == pytest.approx(stats.auc_standard_error(0.9, 10_000 - 980, 980))
+    assert errors["mean"] == pytest.approx(np.sqrt(sum(errors[str(d)] ** 2 for d in range(10)))
+                                           / 10)
+    assert errors["mean"] < min(errors[str(d)] for d in range(10))
+
+
+def test_differences_with_the_test_set_error_are_wider_and_bonferroni_per_digit():
+    auc = {"autoencoder": {str(d): [0.909, 0.91, 0.911] for d in range(10)},
+           "pca": {str(d): [0.9] for d in range(10)}}
+    seeds_only = oc.differences(auc, "pca")
+    both = oc.differences(auc, "pca", counts=COUNTS)
+    assert seeds_only["0"]["word"] == "higher"            # 0.01 +/- 0.0025 over seeds alone
+    assert both["0"]["word"] == "not distinguishable"     # the test set's error is ~0.005 each
+    assert both["0"]["difference"] == seeds_only["0"]["difference"]
+    lo, hi = both["0"]["ci95"]
+    assert hi - lo > seeds_only["0"]["ci95"][1] - seeds_only["0"]["ci95"][0]
+    # a digit's interval is at 99.5%, the mean's at 95%: the same variance gives a wider digit
+    errors = oc.test_errors(auc, COUNTS)
+    known = errors["autoencoder"]["0"] ** 2 + errors["pca"]["0"] ** 2
+    assert (lo, hi) == pytest.approx(stats.with_known_error(0.01, 0.001 ** 2 / 3, 2, known,
+                                                            oc.BONFERRONI))
+    assert oc.BONFERRONI == pytest.approx(0.995)
+
+
+def test_an_auc_interval_adds_the_test_set_error_and_the_hard_case_counts_the_digit():
+    mean, lo, hi = oc.auc_interval([0.496], 0.0096)   # one value: the test set's error alone
+    assert (lo, hi) == pytest.approx((0.496 - 1.96 * 0.0096, 0.496 + 1.96 * 0.0096), abs=1e-4)
+    wide = oc.auc_interval([0.493, 0.496, 0.499], 0.0096)
+    assert wide[1] < oc.auc_summary([0.493, 0.496, 0.499])[1]
+    assert oc.hard_case_error([0.5], COUNTS, 9) == pytest.approx(
+        stats.auc_standard_error(0.5, 1009, 8991))

@@ -209,26 +209,33 @@ def test_dead_relu_marks_a_configuration_whose_every_seed_diverged(tmp_path):
     assert len([p for p in histogram.patches if p.get_gid() == "layer"]) == 1
 
 
-def test_a_row_whose_every_run_diverged_in_its_first_epoch_is_drawn_without_a_cost(tmp_path):
-    """Such a row has no finite cost: a log axis would stop the figure, so the panel says why
-    it is empty; the other rows keep their log cost axes."""
+def test_dead_relu_curves_name_a_cell_whose_every_run_diverged_and_name_each_cue_once(tmp_path):
+    """A (depth, eta) cell whose every run diverged in its first epoch has no finite value:
+    the title names it instead of a row of empty panels; the legend names each colour (ReLU
+    variant) and each marker and line style (init) once, not every combination."""
     config = load_sweep("dead_relu", SWEEPS).configurations
     for name in ("relu,sizes=784-100-10,init=he,eta=1.0",
                  "relu,sizes=784-100-10,init=gaussian,eta=1.0"):
         for seed in (0, 1):
             write_run(tmp_path / "dead_relu" / "runs" / f"{name},seed={seed}.json",
                       config[name].to_dict() | {"seed": seed}, diverged_at=1)
-    write_runs(tmp_path, "dead_relu", "relu,sizes=784-100-10,init=he,eta=0.1", [0, 1])
+    for init in ("he", "gaussian"):
+        write_runs(tmp_path, "dead_relu", f"relu,sizes=784-100-10,init={init},eta=0.1", [0, 1])
+    write_runs(tmp_path, "dead_relu", "leaky_relu-0.01,sizes=784-100-10,init=he,eta=0.1", [0, 1],
+               diverged_seed=1)
     fig = figure_of(tmp_path, "dead_relu", dead_relu.dead_relu_curves)
     fig.canvas.draw()
-    rows = {ax.get_ylabel().split("\n")[0]: i // 4 for i, ax in enumerate(fig.axes[:8])
-            if i % 4 == 0}
-    diverged, learned = fig.axes[4 * rows["[784, 100, 10], eta 1"]:][:4], \
-        fig.axes[4 * rows["[784, 100, 10], eta 0.1"]:][:4]
-    for ax in diverged:
-        assert ax.get_yscale() == "linear" and "(log)" not in ax.get_title()
-        assert ax.texts[-1].get_text() == "every run diverged\nin its first epoch"
-    assert [ax.get_yscale() for ax in learned[2:]] == ["log", "log"]
+    panels = [ax for ax in fig.axes if ax.get_label() != "inset_axes"]
+    assert len(panels) == 3                        # one row: the eta 1 cell is not drawn
+    assert "every run diverged in its first epoch: 1 hidden layer, eta 1" in \
+        fig._suptitle.get_text()
+    accuracy, training, validation = panels
+    assert "(1 of 6 runs diverged)" in accuracy.get_title()
+    assert seeds_drawn(accuracy) == 6 and len(gids(accuracy, "diverged")) == 1
+    assert [ax.get_yscale() for ax in (training, validation)] == ["log", "log"]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["relu", "leaky_relu 0.01", "init N(0,1)", "init N(0,1/n_in)", "init He",
+                      "a diverged run stopped"]
 
 
 def test_exact_zeros_stay_visible_on_a_log_axis(tmp_path):
@@ -296,3 +303,29 @@ def test_more_modes_than_line_styles_still_draw_one_mean_each(tmp_path):
         write_runs(tmp_path, "book", "ch3-init-30-large", [seed], confusion=confusion.tolist())
     accuracy = figure_of(tmp_path, "book", book_figures.init_comparison).axes[0]
     assert len(gids(accuracy, "mean")) == 6 > len(LAYER_STYLES)
+
+
+def test_fast98_draws_two_configurations_that_ran_the_same_runs_once(tmp_path):
+    for name in ("plain", "plain-at-schedule-eta"):
+        write_runs(tmp_path, "fast98", name, [0, 1], eta=0.3)
+    by_epoch = figure_of(tmp_path, "fast98", fast98.fast98_curves).axes[0]
+    labels = [line.get_label() for line in gids(by_epoch, "mean")]
+    assert labels == ["plain = plain-at-schedule-eta\n(same settings: the same runs)"]
+    assert seeds_drawn(by_epoch) == 2
+
+
+def test_eta_tuning_puts_each_configuration_whose_every_seed_diverged_on_a_row_of_its_own(
+        tmp_path):
+    sizes = "sizes=784-100-10"
+    for init in ("he", "gaussian"):
+        name = f"{sizes},activation=relu,init={init}"
+        for seed in (0, 1):
+            for eta, diverged in ((0.1, None), (1.0, 1)):
+                write_run(tmp_path / "activation_init" / "tune" / f"{name},eta={eta},seed={seed}"
+                          ".json", load_sweep("activation_init", SWEEPS).configurations[name]
+                          .to_dict() | {"seed": seed, "eta": eta}, diverged_at=diverged)
+    ax = figure_of(tmp_path, "activation_init", activation_init.eta_tuning).axes[0]
+    strip = [(line.get_xdata()[0], line.get_ydata()[0]) for line in gids(ax, "diverged")]
+    assert strip == [(1.0, -6.0), (1.0, -12.0)]       # one row each, not stacked at 0
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[:2] == ["relu, N(0,1): all diverged", "relu, He: all diverged"]

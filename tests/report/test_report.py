@@ -10,6 +10,7 @@ from nielsen_net.experiments.sweeps import load_sweep
 from nielsen_net.report import dead_relu, fast98, vanishing_gradients
 from nielsen_net.report.book import bound
 from nielsen_net.report.document import report
+from nielsen_net.report.markdown import pm
 from test_plots import write_runs
 
 
@@ -17,6 +18,12 @@ def test_an_interval_bound_shows_the_side_of_the_book_s_number_it_falls_on():
     assert bound(95.8123, 96.49) == "95.81"
     assert bound(96.48991, 96.49) == "96.4899"   # 96.49 would hide that it lies below
     assert bound(96.4912, 96.49) == "96.491"
+
+
+def test_a_single_seed_shows_its_value_and_no_spread():
+    assert pm({"n": 1, "mean": 30.0, "std": 0.0}, 1) == "30.0 (1 seed)"
+    assert pm({"n": 2, "mean": 97.9, "std": 0.0}) == "97.90 ± 0.00"
+    assert pm({"n": 0, "mean": float("nan"), "std": float("nan")}) == "n/a"
 
 
 @pytest.mark.parametrize("configurations, seeds", [(1, [0, 1]), (3, [0])])

@@ -62,7 +62,7 @@ def test_the_book_figures_draw_the_rows_the_sweep_file_names(tmp_path):
     write_runs(tmp_path, "book", "ch1-30", [0, 1])
     write_runs(tmp_path, "book", "ch1-eta-small", [0, 1])
     fig = book_figures.ch1_curves(book_data(tmp_path, ch1_curves={"only": ["ch1-eta-small"]}))
-    assert [ax.get_title() for ax in fig.axes[:2]] == ["only: accuracy", "only: cost"]
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["only: accuracy", "only: cost as trained"]
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert "ch1-eta-small (test)" in labels and not any("ch1-30" in label for label in labels)
     plt.close(fig)
