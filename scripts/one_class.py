@@ -25,9 +25,8 @@ def main():
     mnist = load_or_exit(dtype=config["data"]["dtype"])
     record = one_class_record(config, mnist, args.jobs, done)
     write_record(path, record | {"environment": env})
-    for m, v in record["mean_auc"].items():
-        print(f"mean AUC over the 10 digits, {m}: {v:.4f}")
-    print(f"wrote {path}")
+    print("mean AUC over the 10 digits: "
+          + ", ".join(f"{m} {v:.4f}" for m, v in record["mean_auc"].items()) + f"; wrote {path}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from .activations import hidden_activation
 from .checks import check_dtype, check_inputs, check_positive, check_seed, check_targets
 from .history import History
 from .layers import ConvPool, FullyConnected, SoftmaxOutput
-from .network import DIVERGENCE_BOUND
+from .network import DIVERGENCE_BOUND, mini_batches
 from ..files import atomic
 
 IMAGE = (28, 28, 1)  # MNIST, channels last
@@ -180,9 +180,7 @@ class ConvNet:
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is recorded, not raised
             for epoch in bar:
                 start = time.perf_counter()
-                order = self.rng.permutation(n)
-                for k in range(0, n, mini_batch_size):
-                    rows = order[k:k + mini_batch_size]
+                for rows in mini_batches(self.rng, n, mini_batch_size):
                     self.update_mini_batch(X[rows], Y[rows], eta, 1 - eta * lmbda / batches)
                 history.seconds.append(time.perf_counter() - start)
                 history.eta.append(eta)

@@ -33,6 +33,13 @@ DIVERGENCE_BOUND = 1e6  # |parameter| beyond this counts as divergence; trained 
 EVAL_CHUNK = 2000  # rows per forward pass when evaluating: large products, small buffers
 
 
+def mini_batches(rng, n, size):
+    """One epoch's mini-batches: the row indices of a fresh shuffle of n rows, `size` at a time
+    (the last one shorter when size does not divide n)."""
+    order = rng.permutation(n)
+    return (order[k:k + size] for k in range(0, n, size))
+
+
 class Workspace:
     """Every array that one forward and backward pass over m rows writes, allocated once:
     SGD reuses one for all its full mini-batches instead of allocating a dozen arrays a step."""
@@ -228,13 +235,11 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is recorded, not raised
             for epoch in bar:
                 start = time.perf_counter()
-                order = self.rng.permutation(n)
                 # Gather each mini-batch by its shuffled rows (contiguous, in cache) instead of
                 # first permuting a copy of all of X: with the full-size temporary that np.take
                 # made for it, that copy took 40% of an epoch and twice X's memory. The rows
                 # are a permutation, always in range: mode="clip" only spares numpy a buffer.
-                for k in range(0, n, mini_batch_size):
-                    rows = order[k:k + mini_batch_size]
+                for rows in mini_batches(self.rng, n, mini_batch_size):
                     X_k = X.take(rows, axis=0, out=X_batch[:len(rows)], mode="clip")
                     Y_k = Y.take(rows, axis=0, out=Y_batch[:len(rows)], mode="clip")
                     self.update_mini_batch(X_k, Y_k, eta, lmbda, n, mu, velocities,
