@@ -76,8 +76,9 @@ def run_sweep(sweep, results, names, *, jobs, shard, overrides):
         names = [n for n in names if n in chosen]
     runs = [job for name in names for job in sweep.runs(name, chosen.get(name))]
     todo = pending(runs, out_dir, env)
+    where = f" in shard {shard[0]}/{shard[1]}" if shard[1] > 1 else ""
     print(f"{sweep.name}: {len(runs)} runs, {len(runs) - len(todo)} done, "
-          f"{len(todo)} to run in this shard, {jobs} jobs")
+          f"{len(todo)} to run{where}, {jobs} job{'s' * (jobs > 1)}")
     trained += execute(todo, jobs, sweep.name, log.update)
     if trained:  # if nothing ran, the log (and git status) stay as they were
         log.update(chosen, grids, finished=True)

@@ -94,7 +94,8 @@ def run_tiny_sweep(tmp_path, text, data_dir):
 def test_the_sweep_runner_resumes_without_redoing_finished_runs(tmp_path, fake_mnist_dir):
     sweep_file = write_sweep(tmp_path, TINY_SWEEP)
     results = tmp_path / "results"
-    assert "4 runs, 0 done, 4 to run" in run_sweep_cli(sweep_file, results, fake_mnist_dir)
+    out = run_sweep_cli(sweep_file, results, fake_mnist_dir)
+    assert "4 runs, 0 done, 4 to run, 1 job" in out and "shard" not in out  # no sharding here
     files = sorted((results / "tiny" / "runs").glob("*.json"))
     assert len(files) == 4
     record = read_record(files[0])
@@ -181,7 +182,8 @@ def test_a_shard_runs_its_configurations_tuning_and_seeds_and_an_explicit_shard_
         tmp_path, fake_mnist_dir):
     sweep_file = write_sweep(tmp_path, TUNED_SWEEP)
     results = tmp_path / "results"
-    run_sweep_cli(sweep_file, results, fake_mnist_dir, env=slurm_env(1, 2))
+    assert "to run in shard 1/2" in run_sweep_cli(sweep_file, results, fake_mnist_dir,
+                                                 env=slurm_env(1, 2))
     files = run_files(results)
     assert [f for f in files if f.startswith("tiny/runs/")] == [
         "tiny/runs/activation=relu,seed=0.json", "tiny/runs/activation=relu,seed=1.json"]
