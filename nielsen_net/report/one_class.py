@@ -1,13 +1,14 @@
 """One-class MNIST: the AUC per digit against the baselines and the published figures, its
 figures and report section.
 
-Left out: the protocol's rules and numbers (nielsen_net.one_class.protocol).
+Left out: the protocol's rules and numbers (nielsen_net.one_class.protocol) and what the record
+shows, the comparisons' words included (nielsen_net.one_class.findings).
 """
 
 import numpy as np
 
-from ..analysis.stats import decide
 from ..experiments.records import read_if_present, read_record, run_files
+from ..one_class import findings as found
 from ..one_class import protocol as oc
 from .drawing import COLOURS, MARKERS, figure, nth, seed_points, side_legend
 from .markdown import NOT_RUN, Figure, image_lines, table
@@ -34,10 +35,10 @@ def one_class_auc(record):
                 label=f"{label} (mean {record['mean_auc'][method]:.3f}"
                       + (f", {len(values[0])} seeds)" if len(values[0]) > 1 else ")"), **style)
     for k, published in enumerate(record["published"] or []):
-        ax.plot(digits + 0.3, np.array(published["auc_percent"]) / 100, linestyle="none",
-                color=nth(COLOURS, 3 + k), marker=nth(MARKERS, 3 + k), mfc="none", gid="published",
-                label=f"{published['method']}, published (mean "
-                      f"{np.mean(published['auc_percent']) / 100:.3f})")
+        per_digit, mean = found.published_auc(published)
+        ax.plot(digits + 0.3, per_digit, linestyle="none", color=nth(COLOURS, 3 + k),
+                marker=nth(MARKERS, 3 + k), mfc="none", gid="published",
+                label=f"{published['method']}, published (mean {mean:.3f})")
     ax.set(xticks=digits, xlabel="normal digit (trained on it alone)",
            ylabel='test AUC of "not d" against d')
     side_legend(ax)
@@ -168,10 +169,10 @@ def selection(r):
             f"grid and {two['max_epochs']} epochs (the compute cap every protocol run trains "
             f"to), not shown to be the best of its kind."
             if sel["at_grid_edge"] else "Neither eta nor the budget is at an edge of its grid.")
-    n = np.prod([len(v) for v in one["grid"].values()])
     return (f"**How the autoencoder was chosen** (normal validation images of digits "
             f"{', '.join(map(str, one['digits']))} only, seed {one['seed']}; never anomalies, "
-            f"never test images). Stage 1{reused}: all {n} combinations of "
+            f"never test images). Stage 1{reused}: all {found.grid_size(one['grid'])} "
+            "combinations of "
             + ", ".join(f"{k} {v}" for k, v in one["grid"].items())
             + f" for {one['max_epochs']} epochs chose {net['sizes']} with {net['activation']} "
             f"hidden units ({net['init']} init), {net['cost']} cost, eta "
@@ -181,7 +182,7 @@ def selection(r):
             + f". Stage 2: that network with eta {two['first_grid']['eta']}"
             + (f", grown to {two['grid']['eta']} while the choice sat at an edge (the sweeps' "
                f"tuning rule),"
-               if two["grid"] != two["first_grid"] else "")
+               if found.eta_grid_grown(two) else "")
             + f" for {two['max_epochs']} epochs; lowest mean validation error "
             + ", ".join(f"eta {eta}: {err:.5f} at epoch {epoch}"
                         for eta, (err, epoch) in errors.items())
@@ -194,25 +195,24 @@ def auc_table(r, seeds, counts):
     vs_pca = oc.differences(auc, "pca", counts=counts)
     vs_mean = oc.differences(auc, "mean_distance", counts=counts)
     ks = r["methods"]["pca"]["per_digit"]
-    errors = oc.test_errors(auc, counts) if counts is not None else None
+    intervals = found.autoencoder_intervals(auc, counts)
+    published_aucs = [found.published_auc(p) for p in published]
 
-    def ae(values, key):
-        mean, lo, hi = (oc.auc_summary(values) if errors is None else
-                        oc.auc_interval(values, errors["autoencoder"][key]))
+    def ae(key):
+        mean, lo, hi = intervals[key]
         return f"{mean:.4f} [{lo:.4f}, {hi:.4f}]"
 
     def diff(d):
         return f"{d['difference']:+.4f} [{d['ci95'][0]:+.4f}, {d['ci95'][1]:+.4f}] {d['word']}"
 
-    rows = [[d, ae(auc["autoencoder"][d], d),
-             f"{auc['pca'][d][0]:.4f} ({ks[d]['components']})",
+    rows = [[d, ae(d), f"{auc['pca'][d][0]:.4f} ({ks[d]['components']})",
              f"{auc['mean_distance'][d][0]:.4f}", diff(vs_pca[d]), diff(vs_mean[d])]
-            + [f"{p['auc_percent'][int(d)] / 100:.3f}" for p in published]
+            + [f"{per_digit[int(d)]:.3f}" for per_digit, _ in published_aucs]
             for d in map(str, range(10))]
-    rows.append(["**mean**", ae(oc.mean_over_digits(auc["autoencoder"]), "mean"),
-                 f"{r['mean_auc']['pca']:.4f}", f"{r['mean_auc']['mean_distance']:.4f}",
+    rows.append(["**mean**", ae("mean"), f"{r['mean_auc']['pca']:.4f}",
+                 f"{r['mean_auc']['mean_distance']:.4f}",
                  diff(vs_pca["mean"]), diff(vs_mean["mean"])]
-                + [f"{np.mean(p['auc_percent']) / 100:.3f}" for p in published])
+                + [f"{mean:.3f}" for _, mean in published_aucs])
     over = f"{len(seeds)} seeds" + ("" if counts is None else " and the test set")
     header = ["digit", f"autoencoder, mean [95% CI] over {over}", "PCA (k)",
               "mean distance", "autoencoder − PCA [CI]", "autoencoder − mean distance [CI]"]
@@ -243,11 +243,10 @@ def interval_words(counts):
 def findings(r, counts):
     auc, pca = r["auc"], r["methods"]["pca"]
     vs_pca = oc.differences(auc, "pca", counts=counts)
-    words = {w: [d for d in map(str, range(10)) if vs_pca[d]["word"] == w]
-             for w in ("higher", "lower", "not distinguishable")}
-    k, best, _ = oc.best_fixed_k(pca["per_digit"], pca["components_candidates"])
+    words = found.digits_by_word(vs_pca)
+    k, best, against_ae = found.fixed_k_against_autoencoder(r)
     ae_mean = r["mean_auc"]["autoencoder"]
-    chosen = [v["components"] for v in pca["per_digit"].values()]
+    fewest, most = found.chosen_k_range(pca)
     vs_mean = oc.differences(auc, "mean_distance", counts=counts)["mean"]["word"]
     return (f"**What works.** The autoencoder's mean AUC over the digits is {ae_mean:.4f}: "
             f"{AGAINST[vs_pca['mean']['word']]} PCA's {r['mean_auc']['pca']:.4f}, "
@@ -257,34 +256,32 @@ def findings(r, counts):
             f"{', '.join(words['lower']) or 'none'}; not distinguishable on "
             f"{', '.join(words['not distinguishable']) or 'none'}.\n\n"
             f"**Where PCA is underrated here.** PCA's k comes from a validation rule (k "
-            f"{min(chosen)} to {max(chosen)} per digit). The record also holds PCA's test AUC at "
-            f"every k: one k for all digits, k = {k}, gives a mean AUC of {best:.4f}, "
-            f"{'above' if best > ae_mean else 'below'} the autoencoder's {ae_mean:.4f}. That k "
-            f"can only be found on the test set, so it is no result; but it means the "
-            f"autoencoder beats PCA as chosen by a validation-only rule, not PCA at its best "
-            f"k.\n")
+            f"{fewest} to {most} per digit). The record also holds PCA's test AUC at every k: "
+            f"one k for all digits, k = {k}, gives a mean AUC of {best:.4f}, {against_ae} the "
+            f"autoencoder's {ae_mean:.4f}. That k can only be found on the test set, so it is "
+            f"no result; but it means the autoencoder beats PCA as chosen by a validation-only "
+            f"rule, not PCA at its best k.\n")
 
 
 def hard_case(hard, one_class_auc, counts):
     a, digit = hard["auc"], hard["anomaly_digit"]
-    mean, lo, hi = (oc.auc_summary(a["autoencoder"]) if counts is None else oc.auc_interval(
-        a["autoencoder"], oc.hard_case_error(a["autoencoder"], counts, digit)))
+    mean, lo, hi, against_chance = found.hard_case_auc(hard, counts)
     over = "seeds" if counts is None else "seeds and the test set's own error"
-    ink_digit, ink_others = oc.ink_contrast(hard["mean_ink_per_digit"], digit)
+    ink_digit, ink_others, ink_word = found.hard_case_ink(hard)
     per_ink = oc.auc_summary(a["autoencoder_per_ink"])[0]
-    worst = min(oc.auc_summary(v)[0] for v in one_class_auc.values())
+    lowest, negative = found.hard_case_negative(hard, one_class_auc, counts)
     verdict = (f"A negative result: even the upper end of its interval lies below every "
-               f"one-class AUC above (the lowest: {worst:.3f}); one missing digit among nine "
-               f"is not an anomaly this reconstruction error can see." if hi < worst else
-               f"Its interval reaches the one-class AUCs above (the lowest: {worst:.3f}).")
+               f"one-class AUC above (the lowest: {lowest:.3f}); one missing digit among nine "
+               f"is not an anomaly this reconstruction error can see." if negative else
+               f"Its interval reaches the one-class AUCs above (the lowest: {lowest:.3f}).")
     return (f"**The hard case: finding the {digit}s among every other digit** (the old "
             f"anomaly use case, same autoencoder, trained on the {hard['training_images']:,} "
             f"training images of every digit but {digit}). AUC {mean:.3f} [{lo:.3f}, {hi:.3f}] "
-            f"over {len(a['autoencoder'])} {over} ({AGAINST[decide(lo - 0.5, hi - 0.5)]} "
-            f"chance, 0.5); PCA {a['pca'][0]:.3f}, the mean image {a['mean_distance'][0]:.3f}. "
-            f"The measured reason: reconstruction error grows with the ink an image carries, "
-            f"and {digit}s carry {'less' if ink_digit < ink_others else 'more'} than the "
-            f"other digits (mean pixel {ink_digit:.3f} against {ink_others:.3f} on average); "
+            f"over {len(a['autoencoder'])} {over} ({AGAINST[against_chance]} chance, "
+            f"{found.CHANCE}); PCA {a['pca'][0]:.3f}, the mean image "
+            f"{a['mean_distance'][0]:.3f}. The measured reason: reconstruction error grows with "
+            f"the ink an image carries, and {digit}s carry {ink_word} than the other digits "
+            f"(mean pixel {ink_digit:.3f} against {ink_others:.3f} on average); "
             f"ink alone, as a score, has AUC {a['ink'][0]:.3f}. Dividing the error by the ink "
             f"moves the autoencoder to {per_ink:.3f} and PCA to {a['pca_per_ink'][0]:.3f}. "
             + verdict + "\n")
