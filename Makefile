@@ -20,7 +20,7 @@ TIME      ?= 04:00:00
 CPUS      ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install extras lint test smoke toy data baseline bench sweep book conv activation_init dead_relu vanishing_gradients \
+.PHONY: help install extras lint test smoke toy data baseline svm bench sweep book conv activation_init dead_relu vanishing_gradients \
 	fast98 verify regression anomaly one_class inspect plots report migrate reproduce slurm \
 	slurm-check clean
 
@@ -69,6 +69,9 @@ data: $(STAMP)  ## download and verify MNIST into data/mnist (or only verify the
 baseline: data  ## the book's average-darkness baseline -> results/baseline_darkness.json
 	$(PY) scripts/baseline_darkness.py
 
+svm: data  ## the book's SVM baseline (scikit-learn's SVC; skipped without it: make extras) -> results/baseline_svm.json
+	$(PY) scripts/baseline_svm.py
+
 bench: data  ## time epochs against a hand-fused loop, the per-example reference and PyTorch (if installed), and the chapter 6 conv nets -> results/bench.json
 	$(PY) scripts/bench.py
 
@@ -110,7 +113,7 @@ report: $(STAMP)  ## write results/README.md from the run JSON files
 migrate: $(STAMP)  ## rewrite older records under results/ as strict JSON with a schema version
 	$(PY) scripts/migrate_records.py
 
-reproduce: data baseline  ## the main job: data, every sweep and use case, plots and report
+reproduce: data baseline svm  ## the main job: data, every sweep and use case, plots and report
 	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done
 	$(PY) scripts/ensemble.py
 	$(MAKE) regression anomaly inspect plots report
