@@ -66,22 +66,27 @@ def run(config, mnist, *, progress=False, checkpoint=None):
                      test_accuracy, time.perf_counter() - start), net
 
 
-def record_of(config, net, mnist, history, diagnostics, test_accuracy, wall):
-    """The record of a finished run."""
+def record_of(config, net, mnist, history, diagnostics, test_accuracy, wall, predictions=False):
+    """The record of a finished run; with the test predictions too if `predictions` is set."""
     if history.diverged and test_accuracy:  # the diverged epoch is the last: a blown-up
         test_accuracy[-1] = float("nan")      # network's accuracy is no measurement
     scored = config.score_test and not history.diverged
-    return {
+    X, y = mnist.test
+    predicted = net.predict(X) if scored else None  # one pass for the confusion and the vote
+    record = {
         "config": config.to_dict(),
         "history": history.to_dict(),
         "diagnostics": diagnostics,
         "test_accuracy_per_epoch": test_accuracy,
         # tuning runs never score the test set (None); a diverged run's score is NaN
-        "test_accuracy": net.accuracy(*mnist.test) if scored else (
+        "test_accuracy": net.accuracy(X, y) if scored else (
             float("nan") if config.score_test else None),
-        "test_confusion": confusion(net, *mnist.test) if scored else None,
+        "test_confusion": confusion(y, predicted) if scored else None,
         "seconds": {"wall": wall, "train_per_epoch": float(np.mean(history.seconds))},
     }
+    if predictions and scored:  # what an ensemble votes with
+        record["test_predictions"] = predicted.tolist()
+    return record
 
 
 def run_layered(config, mnist, progress, checkpoint):
@@ -115,9 +120,7 @@ def run_layered(config, mnist, progress, checkpoint):
             on_epoch=on_epoch, history=history, progress=progress)
     wall = before + time.perf_counter() - start
     result = record_of(config, net, mnist, history, {"monitor_size": len(monitor.X)},
-                       test_accuracy, wall)
-    if result["test_confusion"] is not None:  # what an ensemble votes with
-        result["test_predictions"] = net.predict(mnist.test.X).tolist()
+                       test_accuracy, wall, predictions=True)
     first = net.layers[0]
     if isinstance(first, ConvPool):  # the learned 5x5 filters, for the report's figure
         result["first_layer_filters"] = first.w[..., 0].tolist()

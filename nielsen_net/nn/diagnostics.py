@@ -5,8 +5,8 @@ Both measures run on a fixed probe set (the scripts use the first 1,000 training
   exactly zero on every probe image. For ReLU that means z <= 0 on all of them: the unit passes
   no gradient and can never recover. Leaky ReLU, identity and tanh units are never dead;
   a sigmoid unit counts only if it saturates to the last bit of floating point (a (1 - a) = 0).
-- `confusion`: the confusion matrix on a labelled set (rows: true digit, columns: predicted),
-  from which the report tells a run that never learned some digit.
+- `confusion`: the confusion matrix of a network's predictions on a labelled set (rows: true
+  digit, columns: predicted), from which the report tells a run that never learned some digit.
 - `confident_mistakes`: the rows a network gets wrong with the largest output for its wrong
   answer, to look at what it cannot read.
 - `bias_gradient_norms`: for each hidden layer, ||dC/db|| over the probe set, the book's measure
@@ -31,10 +31,10 @@ def bias_gradient_norms(net, X, y):
     return [float(np.linalg.norm(g)) for g in nabla_b[:-1]]
 
 
-def confusion(net, X, y):
-    """counts[i][j]: how many rows of true class i the network predicts as j (a list of lists)."""
-    k = len(net.biases[-1])  # the output layer's units
-    counts = np.bincount(np.asarray(y) * k + net.predict(X), minlength=k * k)
+def confusion(y, predicted, k=10):
+    """counts[i][j]: how many rows of true class i were predicted as j, of `k` classes (a list
+    of lists); `predicted` is a network's `predict` of the rows."""
+    counts = np.bincount(np.asarray(y) * k + np.asarray(predicted), minlength=k * k)
     return counts.reshape(k, k).tolist()
 
 

@@ -26,9 +26,16 @@ def he(rng, n_in, n_out):
     return rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), np.zeros(n_out)
 
 
+def he_gaussian_biases(rng, n_in, n_out):
+    """He's weights N(0, 2/n_in) with the book's biases N(0, 1): tells what He's weights change
+    from what its zero biases change."""
+    return rng.standard_normal((n_out, n_in)) * np.sqrt(2 / n_in), rng.standard_normal(n_out)
+
+
 def xavier(rng, n_in, n_out):
     """Weights N(0, 2/(n_in + n_out)), biases 0 (Glorot and Bengio 2010)."""
     return rng.standard_normal((n_out, n_in)) * np.sqrt(2 / (n_in + n_out)), np.zeros(n_out)
 
 
-INITIALIZERS = {f.__name__: f for f in (gaussian, scaled_gaussian, he, xavier)}
+INITIALIZERS = {f.__name__: f for f in (gaussian, scaled_gaussian, he, he_gaussian_biases,
+                                        xavier)}

@@ -145,7 +145,7 @@ def test_unknown_sweep_name_lists_the_known_ones():
 
 def test_the_committed_sweeps_run_enough_seeds():
     activation_init = load_sweep("activation_init", SWEEPS)
-    assert len(activation_init.configurations) == 18
+    assert len(activation_init.configurations) == 24  # 3 activations x 4 inits x 2 depths
     assert all(len(seeds) >= 5 for seeds in activation_init.seeds.values())
     assert all(len(seeds) >= 5 for seeds in load_sweep("fast98", SWEEPS).seeds.values())
     book = load_sweep("book", SWEEPS)

@@ -190,6 +190,7 @@ def test_relu_and_leaky_relu_values():
     ("gaussian", lambda n_in, n_out: 1.0, 1.0),
     ("scaled_gaussian", lambda n_in, n_out: 1 / np.sqrt(n_in), 1.0),
     ("he", lambda n_in, n_out: np.sqrt(2 / n_in), 0.0),
+    ("he_gaussian_biases", lambda n_in, n_out: np.sqrt(2 / n_in), 1.0),
     ("xavier", lambda n_in, n_out: np.sqrt(2 / (n_in + n_out)), 0.0),
 ])
 def test_initialiser_spread_matches_its_formula(init, w_std, b_std):
