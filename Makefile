@@ -20,8 +20,8 @@ TIME      ?= 04:00:00
 CPUS      ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install extras lint test smoke toy data baseline svm bench sweep book conv activation_init dead_relu vanishing_gradients \
-	fast98 verify regression anomaly one_class inspect plots report migrate reproduce slurm \
+.PHONY: help install extras lint test smoke toy data baseline svm bench sweep book conv activation_init dead_relu eta_horizon vanishing_gradients \
+	fast98 verify more_data regression anomaly one_class inspect plots report migrate reproduce slurm \
 	slurm-check clean
 
 help:  ## list the targets
@@ -85,11 +85,14 @@ conv: data  ## chapter 6's conv ladder (sweep "conv": hours on 2 cores, resumes 
 	$(PY) scripts/sweep.py conv --jobs $(JOBS)
 	$(PY) scripts/ensemble.py
 
-activation_init dead_relu vanishing_gradients fast98: data  ## run that sweep (same as make sweep SWEEP=<name>)
+activation_init eta_horizon dead_relu vanishing_gradients fast98: data  ## run that sweep (same as make sweep SWEEP=<name>)
 	$(PY) scripts/sweep.py $@ --jobs $(JOBS)
 
 verify: data  ## re-run a few finished runs of a sweep: bit for bit on the record's CPU, BLAS and threads, else statistically: make verify SWEEP=book
 	$(PY) scripts/rerun_check.py $(SWEEP) --runs 3
+
+more_data: data  ## chapter 3's more-data figure: our net at 9 training-set sizes x 5 seeds beside the SVM (scikit-learn if installed), validation only -> results/more_data/
+	$(PY) scripts/more_data.py
 
 regression: $(STAMP)  ## regression use case: identity output on data made here -> results/regression/
 	$(PY) scripts/regression.py
@@ -116,7 +119,7 @@ migrate: $(STAMP)  ## rewrite older records under results/ as strict JSON with a
 reproduce: data baseline svm  ## the main job: data, every sweep and use case, plots and report
 	for sweep in $(SWEEPS); do $(PY) scripts/sweep.py $$sweep --jobs $(JOBS) || exit 1; done
 	$(PY) scripts/ensemble.py
-	$(MAKE) regression anomaly inspect plots report
+	$(MAKE) more_data regression anomaly inspect plots report
 
 slurm: data  ## submit a sweep as a Slurm job array, then its plots and report: make slurm SWEEP=name TASKS=n
 	mkdir -p logs/slurm

@@ -1,5 +1,5 @@
 """Activation x initialisation: which pair is best at each depth, what He init buys against the
-large N(0,1), and which ReLU nets start with dead units.
+large N(0,1) and what its zero biases change, and which ReLU nets start with dead units.
 
 Every "better" is Welch's 95% interval of the difference of mean test accuracies
 (`verdicts.compare`); a claim needs two seeds a side, so a sweep still running may not have
@@ -14,6 +14,9 @@ from .verdicts import compare
 
 DEAD_AT_INIT = 5.0  # %: a configuration "starts with dead units" above this
 HE_AGAINST_LARGE = ("relu", "leaky_relu", "sigmoid")  # activations whose He init is compared
+# the pairs of inits compared per activation: He (zero biases) against the large N(0,1) init,
+# and against He's weights with the book's N(0,1) biases (what the zero biases change)
+PAIRS = {"he_vs_large": ("he", "gaussian"), "he_biases": ("he", "he_gaussian_biases")}
 
 
 def summaries(runs, sweep):
@@ -32,8 +35,8 @@ def hidden_layers(s):
 def ranking(summaries):
     """Per depth with at least two configurations of two or more seeds: {hidden, best,
     runner_up, lowest (summaries, by mean test accuracy), comparison (best against the
-    runner-up), he_vs_large: [(activation, He summary, N(0,1) summary, comparison)] for each
-    of HE_AGAINST_LARGE that ran both inits}."""
+    runner-up), and per pair of PAIRS (he_vs_large, he_biases): [(activation, the first init's
+    summary, the second's, comparison)] for each of HE_AGAINST_LARGE that ran both}."""
     found = []
     for hidden in sorted({hidden_layers(s) for s in summaries.values()}):
         at_depth = [s for s in summaries.values()
@@ -41,17 +44,17 @@ def ranking(summaries):
         ranked = sorted(at_depth, key=lambda s: -s["test"]["mean"])
         if len(ranked) < 2:
             continue
-        he_vs_large = []
+        pairs = {"he_vs_large": [], "he_biases": []}
         for activation in HE_AGAINST_LARGE:
             by_init = {s["config"].init: s for s in at_depth
                        if s["config"].activation == activation}
-            if {"he", "gaussian"} <= set(by_init):
-                he, large = by_init["he"], by_init["gaussian"]
-                he_vs_large.append((activation, he, large, compare(he["tests"], large["tests"])))
+            for key, (a, b) in PAIRS.items():
+                if {a, b} <= set(by_init):
+                    pairs[key].append((activation, by_init[a], by_init[b],
+                                       compare(by_init[a]["tests"], by_init[b]["tests"])))
         found.append({"hidden": hidden, "best": ranked[0], "runner_up": ranked[1],
                       "lowest": ranked[-1],
-                      "comparison": compare(ranked[0]["tests"], ranked[1]["tests"]),
-                      "he_vs_large": he_vs_large})
+                      "comparison": compare(ranked[0]["tests"], ranked[1]["tests"])} | pairs)
     return found
 
 

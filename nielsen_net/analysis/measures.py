@@ -18,25 +18,45 @@ def numbers(values):
 
 
 def measure(record, name):
-    """One figure of a run, in percent (NaN if the run has none):
+    """One figure of a run (NaN if the run has none). In percent:
     peak / final / epoch1: evaluation accuracy at the best, last or first epoch;
-    final_training: training accuracy after the last epoch; test: test accuracy after training;
-    test_at_best_validation: test accuracy at the epoch of best evaluation accuracy."""
+    final_training / peak_training: training accuracy after the last epoch, at its best epoch;
+    train_test_gap: peak_training - peak (points), the gap chapter 3 reads overfitting from;
+    test: test accuracy after training;
+    test_at_best_validation: test accuracy at the epoch of best evaluation accuracy;
+    ordered_epochs: the share of epochs (initialisation included) whose bias-gradient norms rise
+    strictly from the first hidden layer to the last (earlier layers learning more slowly).
+    Not in percent: cost_rises, the number of epochs whose training cost is above the epoch
+    before; final_cost, the training cost after the last epoch."""
     if name == "test":
         return 100 * float(numbers(record["test_accuracy"]))
     history = record["history"]
+    if name in UNSCALED:
+        cost = numbers(history["training_cost"])
+        return float(np.sum(np.diff(cost) > 0)) if name == "cost_rises" else float(cost[-1])
+    if name == "ordered_epochs":
+        norms = numbers(record["diagnostics"]["bias_gradient_norms"])  # (epochs + 1, layers)
+        return 100 * float(np.mean(np.all(np.diff(norms, axis=1) > 0, axis=1)))
     evaluation = numbers(history["evaluation_accuracy"])
     if len(evaluation) == 0 or np.isnan(evaluation).all():
         return float("nan")
+    def training():
+        return numbers(history["training_accuracy"])
+
     value = {
         "peak": lambda: np.nanmax(evaluation),
         "final": lambda: evaluation[-1],
         "epoch1": lambda: evaluation[0],
-        "final_training": lambda: numbers(history["training_accuracy"])[-1],
+        "final_training": lambda: training()[-1],
+        "peak_training": lambda: np.nanmax(training()),
+        "train_test_gap": lambda: np.nanmax(training()) - np.nanmax(evaluation),
         "test_at_best_validation": lambda: numbers(record["test_accuracy_per_epoch"])[
             int(np.nanargmax(evaluation))],
     }[name]()
     return 100 * float(value)
+
+
+UNSCALED = ("cost_rises", "final_cost")  # the measures that are no percentage
 
 
 def best_epoch(record):

@@ -33,6 +33,8 @@ from .measures import best_epoch, measure
 UNLEARNED = 0.5      # a digit whose final test recall is below this counts as not learned
 LEARNED_ALL = 0      # the mode of runs that learned every digit
 NO_SPREAD = "matched, no spread"  # every run in the mode gives exactly the book's number
+# a claim that one configuration ends higher (lower) than `other`: the word `compare` must give
+RUN_RELATIONS = {"above_run": "higher", "below_run": "lower"}
 
 
 def unlearned_digits(record):
@@ -155,7 +157,7 @@ def book_row(check, records, runs):
     {peak, final, ours (on the book's measure), judged (ours within the mode judged, or ours):
     distributions, verdict and its details; for a peak, best_epoch: the distribution of the
     1-based epoch of the peak over the runs of the mode judged}. `runs` holds every
-    configuration's records (for `above_run`)."""
+    configuration's records (for `above_run` and `below_run`)."""
     what, relation = check["measure"], check.get("relation", "approx")
     row = {"check": check, "peak": distribution([measure(r, "peak") for r in records]),
            "final": distribution([measure(r, "final") for r in records])}
@@ -164,10 +166,12 @@ def book_row(check, records, runs):
         return row | check_gradients(check["value"], norms) | {"norms": norms}
     values = [measure(r, what) for r in records]
     row["ours"] = distribution(values)
-    if relation == "above_run":
+    if relation in RUN_RELATIONS:
         other = [measure(r, what) for r in runs[check["other"]]]
         result = compare(values, other)
-        verdict = {"higher": "reproduced", "lower": "differs"}.get(result["word"], result["word"])
+        claimed = RUN_RELATIONS[relation]
+        verdict = "reproduced" if result["word"] == claimed else (
+            result["word"] if result["word"] == "not distinguishable" else "differs")
         return row | {"verdict": verdict, "comparison": result, "judged": row["ours"]}
     row |= check_book(check["value"], values, [mode(r) for r in records], relation)
     inside = [r for r in records if mode(r) == row["mode"]]
@@ -219,13 +223,14 @@ def same_but_trainer(runs):
 def chapter3_offset(judged):
     """Ours minus the book over several rows at once: the chapter 3 rows whose book figure is a
     peak accuracy (relation approx) trained by our code on all 50,000 images. judged: [(
-    configuration, check, its `book_row`, records)]. Returns {"peak": ..., "final": ...}, each
+    configuration, check, its `book_row`, records)]; a book's `second` run of a row it already
+    counts is left out. Returns {"peak": ..., "final": ...}, each
     {rows: [(configuration, our mean peak (or final) - the book's number)], mean, lo, hi
     (`offset`), word (`stats.decide`), below (rows under the book), sign_p (`stats.sign_test`
     of that split)}; None with fewer than two such rows."""
     rows = [(name, row) for name, check, row, records in judged
             if check.get("chapter") == 3 and check["measure"] == "peak"
-            and check.get("relation", "approx") == "approx"
+            and check.get("relation", "approx") == "approx" and not check.get("second")
             and records[0]["config"]["train_size"] == 50_000 and trainer(records) == "network"]
     if len(rows) < 2:
         return None

@@ -220,7 +220,8 @@ WORDS = {"higher": "higher.", "not distinguishable": "not distinguishable, so no
 
 def findings(summaries):
     """Plain sentences of the findings (nielsen_net.analysis.activation_init): the best per
-    depth against the runner-up, He against the large init, dead units. Every "better" comes
+    depth against the runner-up, He against the large init and against He's weights with
+    N(0,1) biases, dead units. Every "better" comes
     with a 95% interval."""
     sentences = []
     for rank in ranking(summaries):
@@ -237,6 +238,11 @@ def findings(summaries):
                 f"  - {activation}: He init {pm(he['test'])}% against the large N(0,1) "
                 f"init {pm(large['test'])}%: {c['difference']:+.2f} points, 95% interval "
                 f"{c['lo']:+.2f} to {c['hi']:+.2f}, {c['word']}.")
+        for activation, he, biased, c in rank["he_biases"]:
+            sentences.append(
+                f"  - {activation}: He init (zero biases) {pm(he['test'])}% against He's "
+                f"weights with N(0,1) biases {pm(biased['test'])}%: {c['difference']:+.2f} "
+                f"points, 95% interval {c['lo']:+.2f} to {c['hi']:+.2f}, {c['word']}.")
     accuracy, error = sampling_error(summaries)
     sentences.append(
         f"- Beside the spread over seeds, each test accuracy carries the test set's own "

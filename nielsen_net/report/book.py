@@ -6,19 +6,20 @@ Left out: the verdict rule, the offset and the comparisons themselves
 (nielsen_net.analysis.verdicts) and the figures (`book_figures`).
 """
 
-from ..analysis.measures import measure, spread
+from ..analysis.measures import UNSCALED, measure, spread
 from ..analysis.stats import binomial_error
-from ..analysis.verdicts import (NO_SPREAD, UNLEARNED, book_row, chapter3_offset,
-                                 implementation_comparisons, mode_label, tally)
+from ..analysis.verdicts import (NO_SPREAD, RUN_RELATIONS, UNLEARNED, book_row,
+                                 chapter3_offset, implementation_comparisons, mode_label, tally)
 from .book_figures import (book_gradient_norms, ch1_curves, ch3_curves, confusion_matrices, depth,
-                           init_comparison, overfitting)
+                           eta_cost, init_comparison, learning_speed, overfitting)
 from .markdown import Figure, pm, table
 
 TITLE = "Reproducing the book"
 
 
 INIT_NAMES = {"gaussian": "large init N(0,1)", "scaled_gaussian": "default init N(0,1/n_in)",
-              "he": "He init", "xavier": "Xavier init"}
+              "he": "He init", "he_gaussian_biases": "He weights, N(0,1) biases",
+              "xavier": "Xavier init"}
 COST_NAMES = {"quadratic": "quadratic cost", "cross_entropy": "cross-entropy",
               "log_likelihood": "softmax + log-likelihood"}
 
@@ -39,6 +40,10 @@ FIGURES = {
         overfitting, "overfitting with and without L2",
         "the book's four overfitting panels: whether the test cost rises while the test "
         "accuracy stalls, and what L2 changes"),
+    "eta_cost.png": Figure(
+        eta_cost, "training cost at three learning rates",
+        "chapter 3's learning-rate figure: how the training cost falls at eta 0.025, 0.25 and "
+        "2.5, and where it rises"),
     "init_comparison.png": Figure(
         init_comparison, "large vs default init",
         "how N(0,1/n_in) and N(0,1) weights compare epoch by epoch, in accuracy and in the cost "
@@ -50,6 +55,10 @@ FIGURES = {
         book_gradient_norms, "per-layer gradient norms",
         "how much slower the first layers learn than the last (chapter 5), against the "
         "book's per-layer norms"),
+    "learning_speed.png": Figure(
+        learning_speed, "per-layer speed of learning during training",
+        "chapter 5's 500-epoch figures: whether the earlier hidden layers learn more slowly "
+        "at every epoch of batch gradient descent on 1,000 images"),
 }
 
 
@@ -61,6 +70,8 @@ def setting(config):
     if c["lmbda"]:
         words.append(f"lmbda {c['lmbda']:g}")
     words.append(f"{c['epochs']} epochs")
+    if c["mini_batch_size"] != 10:
+        words.append(f"mini-batch {c['mini_batch_size']:,}")
     if c["train_size"] != 50_000:
         words.append(f"first {c['train_size']:,} images")
     if c["dtype"] != "float64":
@@ -167,14 +178,18 @@ RULE = (
 
 
 def book_text(check):
-    """The book's claim of one check, with its chapter."""
+    """The book's claim of one check, with its chapter: its own words (`claim`) where the book
+    states no number."""
     relation, chapter = check.get("relation", "approx"), f" (ch. {check['chapter']})"
+    if "claim" in check:
+        return check["claim"] + chapter
     if check["measure"] == "init_gradients":
         return ", ".join(f"{x:g}" for x in check["value"]) + chapter
-    if relation == "above_run":
-        return f"ends higher than {check['other']}" + chapter
-    return {"approx": "{:g}%", "above": "over {:g}%", "below": "under {:g}%"}[relation].format(
-        check["value"]) + chapter
+    if relation in RUN_RELATIONS:
+        return f"ends {RUN_RELATIONS[relation]} than {check['other']}" + chapter
+    unit = "" if check["measure"] in UNSCALED else "%"
+    return {"approx": "{:g}", "above": "over {:g}", "below": "under {:g}"}[relation].format(
+        check["value"]) + unit + chapter
 
 
 def verdict_row(name, check, row, records):
@@ -192,9 +207,8 @@ def verdict_row(name, check, row, records):
                         peak_final, "",
                         ", ".join(f"{lo:.3f}-{hi:.3f}" for lo, hi in row["intervals"]),
                         row["verdict"]]
-    split = "test" if what.startswith("test") else (
-        "training" if what == "final_training" else config["evaluate"])
-    if check.get("relation") == "above_run":
+    split = SPLITS.get(what) or ("test" if what.startswith("test") else config["evaluate"])
+    if check.get("relation") in RUN_RELATIONS:
         c = row["comparison"]
         interval = (f"ours - {check['other']}: {c['difference']:+.2f} "
                     f"[{c['lo']:+.2f}, {c['hi']:+.2f}]")
@@ -214,6 +228,11 @@ def verdict_row(name, check, row, records):
                     f"{pm(judged)} ({judged['n']}{'' if judged['n'] == n else f' of {n}'})",
                     peak_final,
                     epoch_words(check, row), interval, row["verdict"]]
+
+
+SPLITS = {"final_training": "training", "peak_training": "training", "cost_rises": "training",
+          "final_cost": "training", "ordered_epochs": "the first 1,000 training images",
+          "train_test_gap": "training - scored"}  # what a measure is read on, where not `evaluate`
 
 
 def epoch_words(check, row):

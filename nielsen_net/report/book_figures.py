@@ -271,3 +271,46 @@ def confusion_matrices(data):
         ax.set_title(f"seed {record['config']['seed']}: {mode_label(unlearned_digits(record))}, "
                      f"test {measure(record, 'test'):.2f}%")
     return fig
+
+
+def eta_cost(data):
+    """Chapter 3's learning-rate figure: the training cost (as trained, with its L2 term) per
+    epoch at each learning rate of the rows [panels] names, linear as the book draws it and on a
+    log scale, where the oscillations of the large rate show."""
+    names = rows(data, "eta_cost")
+    runs = present(data.runs, names)
+    if not runs:
+        raise Missing(f"no runs of {', '.join(names)} yet")
+    fig, axes = figure(1, 2, (12, 4.8), "Chapter 3: training cost per epoch at three learning "
+                       f"rates ({seeds_text(runs)})")
+    for ax, scale in zip(axes[0], ("linear", "log")):
+        for k, name in enumerate(names):
+            if name in runs:
+                series(ax, runs[name], "training_cost",
+                       f"eta {config_of(runs[name])['eta']:g}", color=nth(COLOURS, k),
+                       marker=nth(MARKERS, k))
+        ax.set(yscale=scale, xlabel="epoch", ylabel="training cost as trained")
+        ax.set_title(f"{scale} scale (line = mean, band = min-max, thin = seeds)")
+        ax.legend()
+    return fig
+
+
+def learning_speed(data):
+    """Chapter 5's learning-speed figures: each hidden layer's ||dC/db|| on the 1,000 training
+    images at every epoch of batch gradient descent, one panel per row [panels] names."""
+    names = rows(data, "learning_speed")
+    runs = present(data.runs, names)
+    if not runs:
+        raise Missing(f"no runs of {', '.join(names)} yet")
+    fig, axes = figure(1, len(names), (5 * len(names), 4.6), "Chapter 5: speed of learning "
+                       f"per hidden layer during training ({seeds_text(runs)})")
+    for ax, name in zip(axes[0], names):
+        if name not in runs:
+            empty(ax)
+            continue
+        config = config_of(runs[name])
+        layer_norms(ax, runs[name], len(config["sizes"]) - 2)
+        ax.set(xlabel="epoch (0 = initialisation)", ylabel="||dC/db||")
+        ax.set_title(f"{name}: {config['sizes']}")
+        ax.legend(loc="lower right")
+    return fig

@@ -12,7 +12,7 @@ from ..analysis.measures import progress, run_seconds, wall_time
 from ..experiments.records import load_runs
 from ..experiments.sweeps import load_sweep
 from ..paths import SWEEPS
-from . import anomaly, bench, darkness, inspect, one_class, regression, svm
+from . import anomaly, bench, darkness, inspect, more_data, one_class, regression, svm
 from .markdown import NOT_RUN, figure_list, image_lines, machines, manifest, table
 from .studies import SWEEP_STUDIES, registry, studied
 
@@ -24,7 +24,7 @@ INTRO = ("# Results\n",
          "records changes nothing.\n")
 # The sections after the sweeps', in the report's order: each takes the results folder.
 USE_CASE_SECTIONS = (regression.section, anomaly.section, one_class.section, inspect.section,
-                     darkness.section, svm.section, bench.section)
+                     darkness.section, svm.section, more_data.section, bench.section)
 
 
 def report(results):

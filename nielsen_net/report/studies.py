@@ -15,16 +15,17 @@ from pathlib import Path
 from ..experiments.records import load_runs, read_if_present, stray_files
 from ..experiments.sweeps import load_sweep
 from ..paths import SWEEPS
-from . import (activation_init, anomaly, book, conv, dead_relu, fast98, inspect, regression,
-               vanishing_gradients)
+from . import (activation_init, anomaly, book, conv, dead_relu, eta_horizon, fast98, inspect,
+               more_data, regression, vanishing_gradients)
 from .drawing import DPI, Data, Missing, plt
 
 SWEEP_STUDIES = {"activation_init": activation_init, "book": book, "conv": conv,
-                 "dead_relu": dead_relu, "vanishing_gradients": vanishing_gradients,
-                 "fast98": fast98}
+                 "dead_relu": dead_relu, "eta_horizon": eta_horizon,
+                 "vanishing_gradients": vanishing_gradients, "fast98": fast98}
 # One record each, <name>/<name>.json (or a figure's own `record`), instead of runs; their report
 # sections are in `document`.
-USE_CASES = {"regression": regression, "anomaly": anomaly, "inspect": inspect}
+USE_CASES = {"more_data": more_data, "regression": regression, "anomaly": anomaly,
+             "inspect": inspect}
 
 
 def sweep_names(folder=SWEEPS):

@@ -16,7 +16,8 @@ def configuration(activation, init, hidden=1):
 SWEEP = SimpleNamespace(configurations={
     "relu-he": configuration("relu", "he"), "leaky-he": configuration("leaky_relu", "he"),
     "relu-large": configuration("relu", "gaussian"), "sigmoid-he": configuration("sigmoid", "he"),
-    "deep": configuration("relu", "he", hidden=3), "not-run": configuration("tanh", "he")})
+    "deep": configuration("relu", "he", hidden=3), "not-run": configuration("tanh", "he"),
+    "relu-he-biased": configuration("relu", "he_gaussian_biases")})
 
 
 def runs(tests, dead=((0.0, 0.0), (0.2, 0.4))):
@@ -27,12 +28,14 @@ def runs(tests, dead=((0.0, 0.0), (0.2, 0.4))):
 RUNS = {"relu-he": runs([98.3, 98.4, 98.35]), "leaky-he": runs([98.0, 98.05, 97.95]),
         "relu-large": runs([96.0, 96.2, 96.1], dead=((0.3, 0.1), (0.6, 0.8))),
         "sigmoid-he": runs([99.0]),          # one seed: no claim
-        "deep": runs([97.0, 97.1])}          # alone at its depth: no ranking
+        "deep": runs([97.0, 97.1]),          # alone at its depth: no ranking
+        "relu-he-biased": runs([98.35, 98.45, 98.4])}
 
 
 def test_summaries_follow_the_sweep_and_keep_each_configuration_s_test_accuracies():
     found = activation_init.summaries(RUNS, SWEEP)
-    assert list(found) == ["relu-he", "leaky-he", "relu-large", "sigmoid-he", "deep"]
+    assert list(found) == ["relu-he", "leaky-he", "relu-large", "sigmoid-he", "deep",
+                           "relu-he-biased"]
     assert found["relu-he"]["tests"] == pytest.approx([98.3, 98.4, 98.35])
     assert found["deep"]["config"] is SWEEP.configurations["deep"]
 
@@ -42,13 +45,16 @@ def test_the_best_per_depth_is_compared_with_the_runner_up_and_he_with_the_large
     assert [r["hidden"] for r in ranking] == [1]
     rank, = ranking
     names = {k: rank[k]["config"] for k in ("best", "runner_up", "lowest")}
-    assert names == {"best": SWEEP.configurations["relu-he"],
-                     "runner_up": SWEEP.configurations["leaky-he"],
+    assert names == {"best": SWEEP.configurations["relu-he-biased"],
+                     "runner_up": SWEEP.configurations["relu-he"],
                      "lowest": SWEEP.configurations["relu-large"]}
-    assert rank["comparison"]["difference"] == pytest.approx(0.35)
-    assert rank["comparison"]["word"] == "higher"
+    assert rank["comparison"]["difference"] == pytest.approx(0.05)
+    assert rank["comparison"]["word"] == "not distinguishable"
     (activation, he, large, c), = rank["he_vs_large"]    # sigmoid has no N(0,1) run
     assert activation == "relu" and c["difference"] == pytest.approx(2.25) and c["lo"] > 0
+    (activation, he, biased, c), = rank["he_biases"]     # zero biases against N(0,1) ones
+    assert activation == "relu" and biased["config"].init == "he_gaussian_biases"
+    assert c["difference"] == pytest.approx(-0.05) and c["word"] == "not distinguishable"
 
 
 def test_no_claim_at_a_depth_without_two_configurations_of_two_seeds():

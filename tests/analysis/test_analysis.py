@@ -35,6 +35,21 @@ def test_measures_read_the_stated_epoch_in_percent_and_null_as_nan():
     assert math.isnan(analysis.best_epoch(record([None])))     # diverged in its first epoch
 
 
+def test_training_measures_the_gap_and_the_cost_shape():
+    r = record([0.5, 0.9, 0.8])
+    r["history"]["training_accuracy"] = [0.6, 0.99, 0.97]
+    r["history"]["training_cost"] = [2.0, 1.0, 1.5, 0.5, 0.7]
+    assert analysis.measure(r, "peak_training") == 99.0
+    assert analysis.measure(r, "train_test_gap") == pytest.approx(9.0)   # 99 - 90, in points
+    assert analysis.measure(r, "cost_rises") == 2.0       # epochs 3 and 5 rise: a count
+    assert analysis.measure(r, "final_cost") == 0.7       # the cost itself, not percent
+
+
+def test_ordered_epochs_counts_the_epochs_whose_norms_rise_layer_by_layer():
+    r = record([0.5], norms=((0.1, 1.0), (1.0, 2.0), (2.0, 1.0), (1.0, 1.0)))
+    assert analysis.measure(r, "ordered_epochs") == 50.0  # a tie is not a rise
+
+
 def test_the_mean_best_epoch_leaves_out_a_run_that_has_none():
     assert analysis.summary([record([0.5, 0.9, 0.8]), record([None], seed=1)])["best_epoch"] == 2
 

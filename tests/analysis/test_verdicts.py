@@ -187,6 +187,15 @@ def test_book_row_above_run_is_a_comparison_of_two_configurations():
     assert verdicts.book_row(check, a, {"b": a})["verdict"] == "not distinguishable"
 
 
+def test_book_row_below_run_is_the_other_side_of_the_comparison():
+    a = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
+    b = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
+    check = {"row": "x", "measure": "final", "relation": "below_run", "other": "b"}
+    assert verdicts.book_row(check, b, {"b": a})["verdict"] == "reproduced"
+    assert verdicts.book_row(check, a, {"b": b})["verdict"] == "differs"
+    assert verdicts.book_row(check, a, {"b": a})["verdict"] == "not distinguishable"
+
+
 def test_book_row_gradients():
     records = [run_record(96, 96, s) for s in range(3)]
     for s, r in enumerate(records):
@@ -218,7 +227,8 @@ def test_the_chapter_3_offset_takes_only_its_full_data_peak_rows_of_our_trainer(
     rows = [judged("a", 96.0, 95.8), judged("b", 97.0, 96.9), judged("ch1", 95.0, 90.0, chapter=1),
             judged("small", 82.0, 80.0, train_size=1000), judged("x-per-example", 96.0, 95.0),
             judged("over", 96.0, 90.0, relation="above"), judged("final", 96.0, 90.0,
-                                                                 measure="final")]
+                                                                 measure="final"),
+            judged("a", 95.0, 95.8, second=True)]  # the book's second run of row a
     found = verdicts.chapter3_offset(rows)["peak"]
     assert [name for name, _ in found["rows"]] == ["a", "b"]
     assert [d for _, d in found["rows"]] == pytest.approx([-0.2, -0.1])

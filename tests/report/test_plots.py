@@ -329,3 +329,25 @@ def test_eta_tuning_puts_each_configuration_whose_every_seed_diverged_on_a_row_o
     assert strip == [(1.0, -6.0), (1.0, -12.0)]       # one row each, not stacked at 0
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[:2] == ["relu, N(0,1): all diverged", "relu, He: all diverged"]
+
+
+def test_the_learning_rate_and_learning_speed_figures_draw_every_seed(tmp_path):
+    for name in ("ch3-eta-0.025", "ch3-eta-2.5"):
+        write_runs(tmp_path, "book", name, [0, 1])
+    linear, log = figure_of(tmp_path, "book", book_figures.eta_cost).axes
+    assert [linear.get_yscale(), log.get_yscale()] == ["linear", "log"]
+    assert seeds_drawn(linear) == 4 and len(gids(linear, "mean")) == 2
+    write_runs(tmp_path, "book", "ch5-speed-3", [0, 1, 2], epochs=4)
+    panels = figure_of(tmp_path, "book", book_figures.learning_speed).axes
+    drawn = [ax for ax in panels if ax.get_title().startswith("ch5-speed-3")]
+    assert len(drawn) == 1 and len(gids(drawn[0], "mean")) == 3  # one line per hidden layer
+    assert seeds_drawn(drawn[0]) == 9
+
+
+def test_the_eta_horizon_figure_marks_the_tuning_budget(tmp_path):
+    from nielsen_net.report import eta_horizon
+    for name in ("3-relu-eta=1e-05", "3-relu-eta=3e-05"):
+        write_runs(tmp_path, "eta_horizon", name, [100, 101], epochs=8)
+    ax = figure_of(tmp_path, "eta_horizon", eta_horizon.horizon_curves).axes[0]
+    assert seeds_drawn(ax) == 4 and len(gids(ax, "mean")) == 2
+    assert any(line.get_label().startswith("tuning budget (5 epochs)") for line in ax.get_lines())
