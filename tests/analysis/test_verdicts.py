@@ -178,22 +178,15 @@ def test_tally_counts_each_book_result_once_and_names_the_partial_passes():
     assert [(name, k, n) for name, _, k, n in found["partial"]] == [("d", 3, 10)]
 
 
-def test_book_row_above_run_is_a_comparison_of_two_configurations():
-    a = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
-    b = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
-    check = {"row": "x", "measure": "final", "relation": "above_run", "other": "b"}
-    assert verdicts.book_row(check, a, {"b": b})["verdict"] == "reproduced"
-    assert verdicts.book_row(check, b, {"b": a})["verdict"] == "differs"
-    assert verdicts.book_row(check, a, {"b": a})["verdict"] == "not distinguishable"
-
-
-def test_book_row_below_run_is_the_other_side_of_the_comparison():
-    a = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
-    b = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
-    check = {"row": "x", "measure": "final", "relation": "below_run", "other": "b"}
-    assert verdicts.book_row(check, b, {"b": a})["verdict"] == "reproduced"
-    assert verdicts.book_row(check, a, {"b": b})["verdict"] == "differs"
-    assert verdicts.book_row(check, a, {"b": a})["verdict"] == "not distinguishable"
+@pytest.mark.parametrize("relation,first_is_higher", [("above_run", True), ("below_run", False)])
+def test_book_row_above_and_below_run_compare_two_configurations(relation, first_is_higher):
+    high = [run_record(96 + 0.1 * s, 96 + 0.1 * s, s) for s in range(5)]
+    low = [run_record(95 + 0.1 * s, 95 + 0.1 * s, s) for s in range(5)]
+    claimed, other = (high, low) if first_is_higher else (low, high)
+    check = {"row": "x", "measure": "final", "relation": relation, "other": "b"}
+    assert verdicts.book_row(check, claimed, {"b": other})["verdict"] == "reproduced"
+    assert verdicts.book_row(check, other, {"b": claimed})["verdict"] == "differs"
+    assert verdicts.book_row(check, high, {"b": high})["verdict"] == "not distinguishable"
 
 
 def test_book_row_gradients():
