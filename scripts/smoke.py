@@ -14,8 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nielsen_net.paths import PROJECT_ROOT
 from nielsen_net.experiments.records import load_runs
+from nielsen_net.experiments.sweeps import load_sweep
+from nielsen_net.paths import PROJECT_ROOT, SWEEPS
 
 BAR = 0.80  # test accuracy the best configuration must reach after 1 epoch on 1,000 images
 STEPS = [
@@ -42,8 +43,9 @@ def main():
                 if not r["history"]["diverged"]), default=0.0)  # a diverged run scores NaN
     figures = sorted(args.out.glob("*/*.png"))
     problems = []
-    if len(runs) != 18:
-        problems.append(f"expected 18 activation_init configurations, found {len(runs)}")
+    planned = len(load_sweep("activation_init", SWEEPS).configurations)
+    if len(runs) != planned:
+        problems.append(f"expected {planned} activation_init configurations, found {len(runs)}")
     if best < BAR:
         problems.append(f"best test accuracy {best:.3f} is below the bar {BAR}")
     if len(load_runs(args.out / "conv").get("ch6-conv1", [])) != 3:
