@@ -312,5 +312,5 @@ def learning_speed(data):
         layer_norms(ax, runs[name], len(config["sizes"]) - 2)
         ax.set(xlabel="epoch (0 = initialisation)", ylabel="||dC/db||")
         ax.set_title(f"{name}: {config['sizes']}")
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper right")
     return fig
