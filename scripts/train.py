@@ -51,7 +51,8 @@ HELP = {  # one line per RunConfig setting (nielsen_net/experiments/config.py sa
     "dtype": "floating-point precision", "trainer": "book_per_example: the book's loop",
     "score_test": "score the test set at the end", "layers": "a chapter 6 net instead of "
     "--sizes, e.g. conv20 fc100", "dropout": "chapter 6 nets: dropout on fc and softmax inputs",
-    "expanded": "train on each image and its four one-pixel shifts"}
+    "expanded": "train on each image and its four one-pixel shifts",
+    "rotations": "and on copies rotated by these angles (degrees), e.g. -15 15"}
 
 
 class DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
@@ -71,7 +72,7 @@ def build_parser():
     for f in fields(RunConfig):
         flag, extra = f"--{f.name.replace('_', '-')}", {"help": HELP[f.name]}
         if isinstance(f.default, tuple):
-            extra |= {"nargs": "+", "type": int if f.name == "sizes" else str,
+            extra |= {"nargs": "+", "type": {"sizes": int, "rotations": float}.get(f.name, str),
                       "default": list(f.default)}
         elif isinstance(f.default, bool):
             extra |= {"action": argparse.BooleanOptionalAction, "default": f.default}

@@ -50,6 +50,7 @@ class RunConfig:
                                         # ("conv20", "fc100"), then softmax + log-likelihood
     dropout: float = 0.0                # chapter 6 nets: dropout on fc and softmax inputs
     expanded: bool = False              # train on each image and its four one-pixel shifts
+    rotations: tuple = ()               # and on copies rotated by these angles (degrees)
 
     def __post_init__(self):
         object.__setattr__(self, "sizes", tuple(self.sizes))
@@ -59,6 +60,7 @@ class RunConfig:
         elif self.dropout:
             raise ValueError("dropout needs a chapter 6 net: set layers, e.g. ['conv20', 'fc100']")
         check_bool("expanded", self.expanded)
+        object.__setattr__(self, "rotations", check_angles(self.rotations))
         if self.sizes[0] != 784 or self.sizes[-1] != 10:
             raise ValueError(f"sizes must start with 784 and end with 10 for MNIST; "
                              f"got {list(self.sizes)}")
@@ -101,7 +103,8 @@ class RunConfig:
         return cls(**data)
 
     def to_dict(self):
-        return asdict(self) | {"sizes": list(self.sizes), "layers": list(self.layers)}
+        return asdict(self) | {"sizes": list(self.sizes), "layers": list(self.layers),
+                               "rotations": list(self.rotations)}
 
     def network(self):
         """A new, untrained Network (or ConvNet) with this config's architecture and seed."""
@@ -114,3 +117,11 @@ class RunConfig:
                        dtype=self.dtype)
 
 
+def check_angles(angles):
+    """`angles` as a tuple of floats: a list of degrees, each non-zero and under 90 in size."""
+    if not isinstance(angles, (list, tuple)) or not all(
+            isinstance(a, (int, float)) and not isinstance(a, bool) and 0 < abs(a) < 90
+            for a in angles):
+        raise ValueError(f"rotations must be a list of angles in degrees, each non-zero and "
+                         f"between -90 and 90; got {angles!r}")
+    return tuple(float(a) for a in angles)

@@ -15,13 +15,14 @@ import time
 
 import numpy as np
 
-from ..data.expand import expand
+from ..data.expand import expand, with_rotations
 from ..data.mnist import Split
 from ..nn.convnet import ConvNet
 from ..nn.layers import ConvPool
 from ..nn.diagnostics import bias_gradient_norms, confusion, dead_fraction
 from ..nn.history import History
 from ..nn.reference import book_SGD
+from .config import RunConfig
 
 PROBE_SIZE = 1000
 MONITOR_SIZE = 10_000
@@ -40,7 +41,7 @@ def run(config, mnist, *, progress=False, checkpoint=None):
     if config.layers:
         return run_layered(config, mnist, progress, checkpoint)
     net = config.network()
-    X, y = mnist.train.X[:config.train_size], mnist.train.y[:config.train_size]
+    X, y = training_split(config, mnist)
     probe_X, probe_y = mnist.train.X[:PROBE_SIZE], mnist.train.y[:PROBE_SIZE]
     diagnostics = {"dead_fraction": [], "bias_gradient_norms": []}
     test_accuracy = []
@@ -89,16 +90,35 @@ def record_of(config, net, mnist, history, diagnostics, test_accuracy, wall, pre
     return record
 
 
-def run_layered(config, mnist, progress, checkpoint):
-    """`run` for a chapter 6 net, resuming from `checkpoint` when it holds this config."""
+def training_split(config, mnist):
+    """The images a run trains on: the first train_size, with the one-pixel shifts and the
+    rotated copies its config asks for (`data.expand`)."""
     train = Split(mnist.train.X[:config.train_size], mnist.train.y[:config.train_size])
-    monitor = Split(train.X[:MONITOR_SIZE], train.y[:MONITOR_SIZE])
     if config.expanded:
         train = expand(train)
+    if config.rotations:
+        train = with_rotations(train, config.rotations)
+    return train
+
+
+def same_config(saved, config):
+    """Whether a checkpoint's config dict is `config`; settings added to RunConfig since it
+    was saved read as their defaults (as `runner.finished` reads a record)."""
+    try:
+        return RunConfig.from_dict(saved) == config
+    except (ValueError, TypeError):  # a setting since removed or renamed
+        return False
+
+
+def run_layered(config, mnist, progress, checkpoint):
+    """`run` for a chapter 6 net, resuming from `checkpoint` when it holds this config."""
+    train = training_split(config, mnist)
+    n = min(config.train_size, MONITOR_SIZE)  # the first images, before any expansion
+    monitor = Split(mnist.train.X[:n], mnist.train.y[:n])
     net, notes = config.network(), None
     if checkpoint is not None and os.path.exists(checkpoint):
         saved, notes = ConvNet.load(checkpoint)
-        if notes["config"] == config.to_dict():
+        if same_config(notes["config"], config):
             net = saved
         else:
             notes = None  # another config's: start afresh, and overwrite it

@@ -121,7 +121,7 @@ def pending(jobs, out_dir, env=None):
 
 def work(config):
     """A run's length in arithmetic, up to a constant: epochs x images x multiply-adds."""
-    images = config.train_size * (5 if config.expanded else 1)
+    images = config.train_size * (5 if config.expanded else 1) * (1 + len(config.rotations))
     if config.layers:
         return config.epochs * images * config.network().multiply_adds()
     parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(config.sizes[:-1],

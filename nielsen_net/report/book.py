@@ -74,6 +74,9 @@ def setting(config):
         words.append(f"mini-batch {c['mini_batch_size']:,}")
     if c["train_size"] != 50_000:
         words.append(f"first {c['train_size']:,} images")
+    if c.get("rotations"):
+        words.append("each image also rotated by " + " and ".join(f"{a:+g}°"
+                                                                  for a in c["rotations"]))
     if c["dtype"] != "float64":
         words.append(c["dtype"])
     return ", ".join(words)

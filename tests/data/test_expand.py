@@ -1,7 +1,10 @@
-"""The book's expanded training set: each image, then shifted down, up, right and left."""
+"""The book's expanded training sets: each image, then shifted down, up, right and left (chapter
+6); each image, then rotated by small angles (chapter 3)."""
 
 import numpy as np
-from nielsen_net.data.expand import expand
+import pytest
+
+from nielsen_net.data.expand import expand, rotated, with_rotations
 from nielsen_net.data.mnist import Split
 
 
@@ -38,3 +41,31 @@ def test_the_real_expanded_set_has_250000_images_with_the_pixels_of_the_original
             images[:, :, -1].sum(axis=1), images[:, :, 0].sum(axis=1)]  # right, left
     for k, pushed_out in enumerate(lost, start=1):
         np.testing.assert_allclose(out.X[k::5].sum(axis=1), ink - pushed_out, atol=1e-9)
+
+
+def test_a_quarter_turn_is_numpy_s_and_no_turn_changes_nothing():
+    images = np.random.default_rng(2).random((2, 28, 28))
+    np.testing.assert_allclose(rotated(images, 90), np.rot90(images, 1, axes=(1, 2)), atol=1e-12)
+    np.testing.assert_allclose(rotated(images, -90), np.rot90(images, -1, axes=(1, 2)),
+                               atol=1e-12)
+    assert np.array_equal(rotated(images, 0), images)
+
+
+def test_a_small_rotation_turns_a_bar_about_the_centre_and_keeps_its_ink():
+    bar = np.zeros((1, 28, 28))
+    bar[0, 4:24, 13:15] = 1.0                       # a vertical bar through the centre
+    turned = rotated(bar, 15)[0]
+    rows, cols = np.nonzero(turned > 0.5)
+    slope = np.polyfit(rows, cols, 1)[0]            # columns per row along the bar
+    assert slope == pytest.approx(np.tan(np.deg2rad(15)), abs=0.05)  # its top leans left
+    assert turned.sum() == pytest.approx(bar.sum(), rel=0.02)
+
+
+def test_each_image_is_followed_by_its_rotated_copies():
+    images = np.random.default_rng(3).random((2, 28, 28)).astype(np.float32)
+    out = with_rotations(Split(images.reshape(2, 784), np.array([3, 8])), (-15.0, 15.0))
+    assert out.X.shape == (6, 784) and out.X.dtype == np.float32
+    assert out.y.tolist() == [3, 3, 3, 8, 8, 8]
+    versions = out.X.reshape(2, 3, 28, 28)
+    assert np.array_equal(versions[:, 0], images)
+    np.testing.assert_allclose(versions[:, 2], rotated(images, 15.0))

@@ -1,5 +1,6 @@
 """Chapter 6 runs: the config's checks, the record, and a checkpointed run that is stopped and
-resumed giving the record of a run straight through."""
+resumed giving the record of a run straight through; and the expanded training sets (shifts,
+rotations) a run trains on."""
 
 import numpy as np
 import pytest
@@ -8,9 +9,10 @@ from helpers import SWEEPS
 from nielsen_net.data.mnist import MNIST, Split
 from nielsen_net.experiments import run as run_module
 from nielsen_net.experiments.config import RunConfig
-from nielsen_net.experiments.run import run
+from nielsen_net.experiments.run import run, same_config
 from nielsen_net.experiments.sweeps import load_sweep
 from nielsen_net.nn.convnet import ConvNet
+from nielsen_net.nn.network import Network
 
 LAYERED = dict(layers=["conv2", "fc6"], cost="log_likelihood", dtype="float32", epochs=3,
                eta=0.1, lmbda=0.1, dropout=0.5, train_size=40, test_each_epoch=True)
@@ -60,6 +62,34 @@ def test_an_expanded_run_trains_on_five_times_the_images(monkeypatch):
     monkeypatch.setattr(ConvNet, "SGD", spy)
     run(RunConfig(**LAYERED | {"expanded": True, "epochs": 1}), fake_mnist())
     assert seen == [200]
+
+
+def test_a_run_with_rotations_trains_on_each_image_and_its_rotated_copies(monkeypatch):
+    seen = []
+    original = Network.SGD
+
+    def spy(self, training_data, *args, **kwargs):
+        seen.append(len(training_data[0]))
+        return original(self, training_data, *args, **kwargs)
+    monkeypatch.setattr(Network, "SGD", spy)
+    run(RunConfig(sizes=(784, 10, 10), epochs=1, train_size=40, rotations=[-15, 15]),
+        fake_mnist())
+    assert seen == [3 * 40]
+
+
+@pytest.mark.parametrize("bad", [15, [0], [90], ["15"], [True]])
+def test_rotations_must_be_small_nonzero_angles(bad):
+    with pytest.raises(ValueError, match="rotations must be a list of angles in degrees, each "
+                                         "non-zero and between -90 and 90"):
+        RunConfig(rotations=bad)
+
+
+def test_a_checkpoint_saved_before_a_setting_existed_still_resumes():
+    config = RunConfig(**LAYERED)
+    saved = {k: v for k, v in config.to_dict().items() if k != "rotations"}  # an older file
+    assert same_config(saved, config)
+    assert not same_config(saved | {"epochs": 99}, config)
+    assert not same_config(saved | {"removed_setting": 1}, config)
 
 
 def test_a_stopped_run_resumes_from_its_checkpoint_to_the_same_record(tmp_path, monkeypatch):
