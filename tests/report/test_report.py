@@ -8,7 +8,7 @@ from nielsen_net.experiments import records as results
 from nielsen_net.experiments.records import load_runs
 from nielsen_net.experiments.sweeps import load_sweep
 from nielsen_net.report import dead_relu, fast98, vanishing_gradients
-from nielsen_net.report.book import bound
+from nielsen_net.report.book import bound, shallower_gradients
 from nielsen_net.report.document import report
 from nielsen_net.report.markdown import pm
 from test_plots import write_runs
@@ -103,3 +103,13 @@ def test_a_vanishing_gradients_row_whose_every_seed_diverged_shows_n_a(tmp_path)
     assert row == "| 4 | relu | gaussian | 30 | n/a | n/a | 3 |"
     assert "(exploding) for: relu with gaussian init (30; 3 of 3 seeds diverged)." in text
     assert "nan" not in text
+
+
+def test_gradient_norms_without_a_book_number_are_given_as_ours_alone(tmp_path):
+    write_runs(tmp_path, "book", "ch5-depth-2", [0, 1], gradient=0.01)
+    write_runs(tmp_path, "book", "ch5-depth-4", [0, 1], gradient=0.01)
+    text = shallower_gradients(load_runs(tmp_path / "book"), load_sweep("book", SWEEPS))
+    assert "- **ch5-depth-2** (2 hidden layers, 2 seeds): 0.010, 0.010, first layer to last." \
+        in text
+    assert "ch5-depth-4" not in text  # the book's numbers judge it in the table
+    assert shallower_gradients({}, load_sweep("book", SWEEPS)) == ""
