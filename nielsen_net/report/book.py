@@ -136,8 +136,8 @@ def count_words(found, not_run):
     text = f"Of the {found['total']} checks of the book's results by our code: " + \
         ", ".join(words) + (f"; {not_run} not run yet" if not_run else "") + "."
     if found["no_spread"]:
-        text += (f" *{NO_SPREAD}* (" + ", ".join(f"{check['row']}, {check['measure']}"
-                                                 for _, check in found["no_spread"])
+        text += (f" *{NO_SPREAD}* (" + "; ".join(f"{name}, {check['measure']}"
+                                                 for name, check in found["no_spread"])
                  + "): every seed gives exactly the book's number, so the interval has zero "
                  "width and the rule has nothing to judge; a check that cannot fail is not "
                  "counted as a reproduction.")
