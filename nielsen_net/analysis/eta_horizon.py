@@ -9,15 +9,18 @@ over the first `short` epochs, which `same_as_tuning` checks record by record.
 Left out: any wording (nielsen_net.report.eta_horizon).
 """
 
+from ..experiments.config import RunConfig
 from ..experiments.tuning import choose_eta, score
 from .stats import decide, welch
 
 
 def cell_of(config, ignore=("eta", "seed")):
-    """What a candidate is a candidate for: its configuration without eta and seed (and, to
-    find its tuning runs and the configuration they tuned, without the budget and whether the
-    test set is scored)."""
-    return tuple(sorted((k, str(v)) for k, v in config.items() if k not in ignore))
+    """What a candidate is a candidate for: its configuration (a record's dict, read as
+    RunConfig reads it, so settings added since read as their defaults) without eta and seed
+    (and, to find its tuning runs and the configuration they tuned, without the budget and
+    whether the test set is scored)."""
+    full = RunConfig.from_dict(config).to_dict()
+    return tuple(sorted((k, str(v)) for k, v in full.items() if k not in ignore))
 
 
 BUDGET_FREE = ("eta", "seed", "epochs", "score_test")  # `cell_of` across budgets
@@ -64,11 +67,14 @@ def horizon(by_eta, short):
 
 
 def same_as_tuning(by_eta, tuned, short):
-    """(k, n): of the n records of `by_eta` with a tuning run of the same eta and seed in
-    `tuned` ({eta: records}, the tuning runs of the same cell), how many repeat its validation
-    accuracies exactly over the first `short` epochs."""
-    pairs = [(r, t) for eta, rs in by_eta.items() for r in rs for t in tuned.get(eta, [])
+    """(k, n, largest): of the n records of `by_eta` with a tuning run of the same eta and seed
+    in `tuned` ({eta: records}, the tuning runs of the same cell), how many repeat its
+    validation accuracies exactly over the first `short` epochs, and the largest difference of
+    the others (accuracy, as a fraction; 0 if all repeat; pairs with a diverged epoch left out
+    of it)."""
+    pairs = [(r["history"]["evaluation_accuracy"][:short], t["history"]["evaluation_accuracy"])
+             for eta, rs in by_eta.items() for r in rs for t in tuned.get(eta, [])
              if t["config"]["seed"] == r["config"]["seed"]]
-    same = sum(r["history"]["evaluation_accuracy"][:short] == t["history"]["evaluation_accuracy"]
-               for r, t in pairs)
-    return same, len(pairs)
+    gaps = [max(abs(x - y) for x, y in zip(a, b)) for a, b in pairs
+            if a != b and None not in a + b]
+    return sum(a == b for a, b in pairs), len(pairs), max(gaps, default=0.0)

@@ -46,7 +46,8 @@ def test_a_run_that_diverges_after_the_short_budget_counts_only_at_the_full_one(
 
 def test_the_first_epochs_are_checked_against_the_tuning_runs_exactly():
     tuned = {0.01: [run(0.01, 100, [0.80, 0.85]), run(0.01, 101, [0.80, 0.86])]}
-    assert eta_horizon.same_as_tuning({0.01: SLOW, 0.1: FAST}, tuned, 2) == (1, 2)
+    k, n, largest = eta_horizon.same_as_tuning({0.01: SLOW, 0.1: FAST}, tuned, 2)
+    assert (k, n) == (1, 2) and largest == pytest.approx(0.01)
 
 
 def test_tuning_runs_are_found_whatever_their_budget():

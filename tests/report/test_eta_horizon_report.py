@@ -41,4 +41,6 @@ def test_the_section_says_whether_the_short_choice_holds_and_checks_the_tuning_r
     assert "| 0.0001 | **no** |" in text
     assert "holds at the full budget in 0 of 1 cells" in text
     assert "eta 0.0001 beats the 5-epoch choice 3e-05 by +4.00 points" in text
-    assert "3 of 4 runs repeat the validation accuracies of the tuning run" in text
+    assert "the short-budget choice is activation_init's recorded one in 1 of 1 cells" in text
+    assert "3 of 4 runs repeat the tuning run with the same eta and seed exactly; the others " \
+           "differ by up to 70.10 points" in text
