@@ -99,7 +99,8 @@ def body(results, runs, sweep):
               f"{TUNED}'s recorded one in {agree} of {len(rows)} cells. Over those epochs "
               f"{same} of {pairs} runs repeat the tuning run with the same eta and seed exactly"
               + (f"; the others differ by up to {100 * largest:.2f} points of validation "
-                 "accuracy (runs with a diverged epoch aside): last-bit differences of "
-                 "arithmetic between the machines and thread counts that ran them grow during "
-                 "training (`make verify`), most at the largest learning rates."
+                 "accuracy (runs with a diverged epoch aside). What differed is not known "
+                 "where the tuning runs' records predate the CPU and BLAS fields; a last-bit "
+                 "difference (the BLAS thread count alone makes one, `make verify`) grows "
+                 "during training, most at the largest learning rates."
                  if same < pairs else ".") + "\n")
