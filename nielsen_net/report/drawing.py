@@ -51,8 +51,9 @@ ACTIVATIONS = ["sigmoid", "relu", "leaky_relu", "tanh"]
 ACTIVATION_COLOURS = dict(zip(ACTIVATIONS, [COLOURS[k] for k in (0, 1, 2, 4)]))
 ACTIVATION_MARKERS = {a: MARKERS[k] for k, a in enumerate(ACTIVATIONS)}
 INIT_LABELS = {"gaussian": "N(0,1)", "scaled_gaussian": "N(0,1/n_in)", "he": "He",
-               "xavier": "Xavier"}
-INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-", "xavier": "-."}
+               "xavier": "Xavier", "he_gaussian_biases": "He, N(0,1) biases"}
+INIT_STYLES = {"gaussian": ":", "scaled_gaussian": "--", "he": "-", "xavier": "-.",
+               "he_gaussian_biases": (0, (5, 1, 1, 1, 1, 1))}
 INIT_COLOURS = {i: COLOURS[k] for k, i in enumerate(INIT_LABELS)}
 INIT_MARKERS = {i: MARKERS[k] for k, i in enumerate(INIT_LABELS)}
 LAYER_STYLES = ["-", "--", ":", "-."]

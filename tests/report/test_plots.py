@@ -351,3 +351,11 @@ def test_the_eta_horizon_figure_marks_the_tuning_budget(tmp_path):
     ax = figure_of(tmp_path, "eta_horizon", eta_horizon.horizon_curves).axes[0]
     assert seeds_drawn(ax) == 4 and len(gids(ax, "mean")) == 2
     assert any(line.get_label().startswith("tuning budget (5 epochs)") for line in ax.get_lines())
+
+
+def test_every_initialiser_has_a_label_a_colour_a_marker_and_a_line_style():
+    from nielsen_net.nn.initializers import INITIALIZERS
+    from nielsen_net.report.drawing import INIT_COLOURS, INIT_LABELS, INIT_MARKERS, INIT_STYLES
+    for table in (INIT_LABELS, INIT_STYLES, INIT_COLOURS, INIT_MARKERS):
+        assert set(INITIALIZERS) <= set(table)
+    assert len(set(INIT_COLOURS.values())) == len(INIT_COLOURS)  # told apart by colour
