@@ -218,6 +218,9 @@ WORDS = {"higher": "higher.", "not distinguishable": "not distinguishable, so no
          "lower": "lower."}
 
 
+SMALL_WEIGHTS_BOOK_BIASES = ("scaled_gaussian", "he_gaussian_biases")  # N(0,1) biases
+
+
 def findings(summaries):
     """Plain sentences of the findings (nielsen_net.analysis.activation_init): the best per
     depth against the runner-up, He against the large init and against He's weights with
@@ -254,7 +257,7 @@ def findings(summaries):
             f"with {s['dead_init']['mean']:.1f}% of its units dead and ends with "
             f"{s['dead_end']['mean']:.1f}%" + (" (this init keeps the book's N(0,1) biases "
             "while it shrinks the weights, so a unit with a bias well below zero starts "
-            "dead)." if s["config"].init == "scaled_gaussian" else "."))
+            "dead)." if s["config"].init in SMALL_WEIGHTS_BOOK_BIASES else "."))
     most = most_dead(summaries)
     if most:
         first = most["records"][0]
