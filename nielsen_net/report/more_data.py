@@ -3,10 +3,8 @@
 Left out: the comparisons with the SVM (nielsen_net.analysis.more_data).
 """
 
-import numpy as np
-
 from ..analysis.more_data import ahead_of_svm, by_size
-from .drawing import COLOURS, figure, seed_points
+from .drawing import COLOURS, errorbar_line, figure
 from .markdown import NOT_RUN, Figure, image_lines, pm, table, use_case
 
 
@@ -17,19 +15,15 @@ def accuracy_by_size(record):
     fig, axes = figure(1, 1, (8, 5), "Chapter 3's more-data figure: validation accuracy "
                        "against training-set size")
     ax = axes[0][0]
-    sizes = np.array([r["size"] for r in rows])
-    mean = np.array([r["spread"]["mean"] for r in rows])
-    low, high = (np.array([r["spread"][k] for r in rows]) for k in ("min", "max"))
-    ax.errorbar(sizes, mean, [mean - low, high - mean], marker="o", capsize=3, gid="mean",
-                color=COLOURS[0], label=f"our {record['config']['network']['sizes']} net "
-                f"({len(record['config']['seeds'])} seeds; points = seeds)")
-    for r in rows:
-        seed_points(ax, r["size"] * 1.06, r["nets"], color=COLOURS[0])
+    ax.set_xscale("log")  # before errorbar_line, which sets the seeds beside by the scale
+    errorbar_line(ax, [r["size"] for r in rows], [r["nets"] for r in rows], marker="o",
+                  color=COLOURS[0], label=f"our {record['config']['network']['sizes']} net "
+                  f"({len(record['config']['seeds'])} seeds; points = seeds)")
     fitted = [r for r in rows if r["svm"] is not None]
     if fitted:
         ax.plot([r["size"] for r in fitted], [r["svm"] for r in fitted], "s--",
                 color=COLOURS[1], label="SVM, SVC(gamma='auto'): one deterministic fit")
-    ax.set(xscale="log", xlabel="training images (log scale)",
+    ax.set(xlabel="training images (log scale)",
            ylabel="validation accuracy after training (%)")
     ax.legend(loc="lower right")
     return fig

@@ -52,26 +52,26 @@ def test_a_layered_run_records_test_accuracy_each_epoch_and_its_predictions():
     assert np.shape(record["first_layer_filters"]) == (2, 5, 5)
 
 
-def test_an_expanded_run_trains_on_five_times_the_images(monkeypatch):
+def images_trained_on(monkeypatch, net_class):
+    """The list each `net_class.SGD` call appends its number of training images to."""
     seen = []
-    original = ConvNet.SGD
+    original = net_class.SGD
 
     def spy(self, training_data, *args, **kwargs):
         seen.append(len(training_data[0]))
         return original(self, training_data, *args, **kwargs)
-    monkeypatch.setattr(ConvNet, "SGD", spy)
+    monkeypatch.setattr(net_class, "SGD", spy)
+    return seen
+
+
+def test_an_expanded_run_trains_on_five_times_the_images(monkeypatch):
+    seen = images_trained_on(monkeypatch, ConvNet)
     run(RunConfig(**LAYERED | {"expanded": True, "epochs": 1}), fake_mnist())
     assert seen == [200]
 
 
 def test_a_run_with_rotations_trains_on_each_image_and_its_rotated_copies(monkeypatch):
-    seen = []
-    original = Network.SGD
-
-    def spy(self, training_data, *args, **kwargs):
-        seen.append(len(training_data[0]))
-        return original(self, training_data, *args, **kwargs)
-    monkeypatch.setattr(Network, "SGD", spy)
+    seen = images_trained_on(monkeypatch, Network)
     run(RunConfig(sizes=(784, 10, 10), epochs=1, train_size=40, rotations=[-15, 15]),
         fake_mnist())
     assert seen == [3 * 40]
