@@ -160,9 +160,12 @@ def vote_figure(data):
     top, bottom = fig.subfigures(2, 1, height_ratios=[6, 1.3 * rows])
     ax = top.subplots()
     confusion = np.asarray(record["confusion"])
-    ax.imshow(np.log1p(confusion), cmap="Blues")
+    shade = np.log1p(confusion)
+    ax.imshow(shade, cmap="Blues")
+    ax.grid(False)
     for (i, j), n in np.ndenumerate(confusion):
-        ax.text(j, i, n, ha="center", va="center", fontsize=7)
+        ax.text(j, i, n, ha="center", va="center", fontsize=8,
+                color="white" if shade[i, j] > shade.max() / 2 else "black")
     ax.set(xlabel="the vote's digit", ylabel="true digit", xticks=range(10), yticks=range(10),
            title=f"Vote of {len(record['seeds'])} dropout nets: {record['accuracy']:.2f}%, "
            f"{len(wrong)} test images wrong (below: true digit as voted digit)")
